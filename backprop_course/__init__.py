@@ -1,0 +1,47 @@
+"""backprop_course: the companion package of the book *Backpropagation, from the chain rule up*.
+
+>>> import backprop_course as bc
+>>> x = bc.Value(2.0)
+>>> y = x * x + 3 * x
+>>> y.backward()
+>>> x.grad
+7.0
+
+Modules
+-------
+scalar      :class:`Value`, scalar reverse-mode autodiff (chapter 3)
+tensor      :class:`Tensor`, reverse-mode autodiff on NumPy arrays (chapter 8)
+gradcheck   numerical gradients and gradient checking (every chapter)
+symbolic    SymPy derivations shared by the chapters and the tests
+viz         figures shared by the chapters (imported on first use: it loads matplotlib)
+exercises   checkers for the exercises
+"""
+
+import importlib
+from typing import Any
+
+from . import exercises, gradcheck, symbolic
+from .gradcheck import GradcheckReport, numerical_gradient, rel_error
+from .scalar import Value
+from .tensor import BackwardError, Tensor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value",
+    "Tensor",
+    "BackwardError",
+    "gradcheck",
+    "GradcheckReport",
+    "numerical_gradient",
+    "rel_error",
+    "symbolic",
+    "exercises",
+    "viz",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "viz":  # lazy, so that `import backprop_course` does not load matplotlib
+        return importlib.import_module(".viz", __name__)
+    raise AttributeError(f"module 'backprop_course' has no attribute {name!r}")

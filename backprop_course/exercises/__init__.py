@@ -1,0 +1,77 @@
+"""Exercise checkers: call :func:`check` with an exercise's name and your function.
+
+>>> from backprop_course.exercises import check
+>>> def sigmoid_derivative(z):
+...     s = 1 / (1 + np.exp(-z))
+...     return s * (1 - s)
+>>> check("sigmoid_derivative", sigmoid_derivative)   # doctest: +SKIP
+sigmoid_derivative: correct. ...
+
+The checker calls your function on fresh random inputs, compares what it returns
+with a numerical gradient, and prints a verdict: "correct", or which output and
+which entry is wrong, the expected and the returned value, and a hint. If your
+function raises, the verdict says what it raised and where; the checker itself
+does not raise.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from . import chain_rule
+from .core import CheckResult, Exercise, run_check
+
+__all__ = ["check", "list_exercises", "describe", "CheckResult", "Exercise", "EXERCISES"]
+
+EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in chain_rule.EXERCISES}
+
+
+def list_exercises(chapter: int | None = None) -> list[str]:
+    """The names of the exercises, in book order (only ``chapter``'s if given)."""
+    return [name for name, ex in EXERCISES.items() if chapter is None or ex.chapter == chapter]
+
+
+def describe(name: str) -> str:
+    """What the exercise ``name`` asks for: its signature and task."""
+    ex = EXERCISES[name]
+    return f"{ex.signature}  (chapter {ex.chapter})\n{ex.task}"
+
+
+def check(
+    name: str, fn: Callable[..., Any], *, seed: int | None = None, quiet: bool = False
+) -> CheckResult:
+    """Check your solution ``fn`` of the exercise ``name`` and print the verdict.
+
+    Parameters
+    ----------
+    name : str
+        The exercise, e.g. ``"sigmoid_derivative"``; :func:`list_exercises` lists them.
+    fn : callable
+        Your function (pass the function itself, do not call it).
+    seed : int, optional
+        Seed of the random test inputs; fresh inputs on every call by default.
+    quiet : bool, default False
+        Return the verdict without printing it.
+
+    Returns
+    -------
+    CheckResult
+        ``passed`` and ``message``; ``bool(result)`` is ``result.passed``.
+    """
+    if name not in EXERCISES:
+        close = difflib.get_close_matches(str(name), EXERCISES, n=1)
+        suggestion = f" Did you mean {close[0]!r}?" if close else ""
+        result = CheckResult(
+            str(name),
+            False,
+            f"There is no exercise called {name!r}.{suggestion} "
+            f"The exercises are: {', '.join(EXERCISES)}.",
+        )
+    else:
+        result = run_check(EXERCISES[name], fn, seed=seed)
+    if not quiet:
+        print(result.message)
+        result._printed = True
+    return result

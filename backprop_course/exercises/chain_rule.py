@@ -1,0 +1,91 @@
+"""Exercises of chapter 2, "The chain rule".
+
+The neuron is the chapter's: z = w . x + b, a = sigma(z), L = (a - y)^2 / 2.
+Each expected answer is computed with central differences of that definition,
+never from a formula for the gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..gradcheck import numerical_gradient
+from .core import Exercise, Output
+
+__all__ = ["EXERCISES", "neuron_loss"]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
+
+
+def neuron_loss(w: np.ndarray, x: np.ndarray, b: float, y: float) -> float:
+    """The chapter's loss L = (sigma(w . x + b) - y)^2 / 2 for one sigmoid neuron."""
+    return 0.5 * float(_sigmoid(np.dot(w, x) + b) - y) ** 2
+
+
+def _z_case(rng: np.random.Generator) -> tuple:
+    shape = tuple(int(n) for n in rng.integers(1, 5, size=rng.integers(1, 3)))  # 1-D or 2-D
+    return (rng.uniform(-8.0, 8.0, size=shape),)
+
+
+def _sigmoid_derivative_expected(z: np.ndarray) -> tuple[np.ndarray]:
+    eps = 1e-6  # sigma acts entrywise, so one central difference per entry at once
+    return ((_sigmoid(z + eps) - _sigmoid(z - eps)) / (2 * eps),)
+
+
+def _neuron_case(rng: np.random.Generator) -> tuple:
+    n = int(rng.integers(1, 6))
+    return (
+        rng.normal(0.0, 1.0, n),  # w
+        rng.normal(0.0, 1.0, n),  # x
+        float(rng.normal(0.0, 0.5)),  # b
+        float(rng.choice([0.0, 1.0])),  # y, a 0/1 target
+    )
+
+
+def _neuron_grads_expected(w: np.ndarray, x: np.ndarray, b: float, y: float) -> tuple:
+    dw = numerical_gradient(lambda w_: neuron_loss(w_, x, b, y), w)
+    db = numerical_gradient(lambda b_: neuron_loss(w, x, float(b_), y), np.array(b))
+    return dw, db
+
+
+def _neuron_input_grad_expected(w: np.ndarray, x: np.ndarray, b: float, y: float) -> tuple:
+    return (numerical_gradient(lambda x_: neuron_loss(w, x_, b, y), x),)
+
+
+EXERCISES = [
+    Exercise(
+        name="sigmoid_derivative",
+        chapter=2,
+        task="Return the derivative of the sigmoid, d sigma/dz, for every entry of the array z.",
+        signature="sigmoid_derivative(z)",
+        outputs=(Output("d sigma/dz"),),
+        make_inputs=_z_case,
+        expected=_sigmoid_derivative_expected,
+        hint="sigma'(z) can be written with sigma itself: sigma(z) * (1 - sigma(z)). "
+        "Work with whole arrays (np.exp), not math.exp.",
+    ),
+    Exercise(
+        name="neuron_grads",
+        chapter=2,
+        task="Return (dL/dw, dL/db) for one sigmoid neuron with L = (sigma(w . x + b) - y)^2 / 2.",
+        signature="neuron_grads(w, x, b, y)",
+        outputs=(Output("dL/dw"), Output("dL/db")),
+        make_inputs=_neuron_case,
+        expected=_neuron_grads_expected,
+        hint="Multiply the three factors of the chain rule: dL/da = a - y, da/dz = a (1 - a), "
+        "and dz/dw = x (dz/db = 1). Compute z and a first, in a forward pass.",
+    ),
+    Exercise(
+        name="neuron_input_grad",
+        chapter=2,
+        task="Return dL/dx, the gradient of the neuron's loss with respect to its input x.",
+        signature="neuron_input_grad(w, x, b, y)",
+        outputs=(Output("dL/dx"),),
+        make_inputs=_neuron_case,
+        expected=_neuron_input_grad_expected,
+        hint="z = w . x + b is symmetric in w and x: dz/dx = w. The first two factors "
+        "(dL/da and da/dz) are the same as for dL/dw.",
+    ),
+]

@@ -1,0 +1,236 @@
+"""The machinery shared by every exercise checker.
+
+An :class:`Exercise` knows how to draw fresh random inputs and how to compute the
+expected answer *numerically* (with central differences), so a checker never
+trusts a hand-written formula: it compares the learner's function with the
+definition of the derivative. :func:`run_check` calls the learner's function
+safely: whatever the learner's code does (raise, return None, return the wrong
+shape or NaN), the result is a verdict in plain words, never a traceback from
+inside the checker.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CheckResult", "Exercise", "Output", "run_check"]
+
+
+@dataclass
+class CheckResult:
+    """The verdict of a checker. ``bool(result)`` is ``result.passed``.
+
+    ``check`` prints ``message`` as soon as it is known; in a notebook the
+    returned object does not print it a second time.
+    """
+
+    exercise: str
+    passed: bool
+    message: str
+    _printed: bool = field(default=False, repr=False, compare=False)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _ipython_display_(self) -> None:
+        if not self._printed:
+            print(self.message)
+            self._printed = True
+
+
+@dataclass(frozen=True)
+class Output:
+    """One named output of an exercise function, such as ``dL/dw``, and its expected shape."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: what the learner writes, how to test it, and a hint.
+
+    Attributes
+    ----------
+    name : str
+        The name passed to ``check``, also the suggested function name.
+    chapter : int
+        The chapter that sets the exercise.
+    task : str
+        One sentence: what the function must return.
+    signature : str
+        The function's signature as the learner should write it.
+    outputs : tuple of Output
+        What the function returns, in order (a tuple when there are several).
+    make_inputs : callable
+        ``make_inputs(rng) -> tuple`` of positional arguments for one test case.
+    expected : callable
+        ``expected(*args) -> tuple of arrays``, one per output, computed numerically.
+    hint : str
+        Shown when the answer is wrong.
+    n_cases : int
+        How many random cases to try.
+    """
+
+    name: str
+    chapter: int
+    task: str
+    signature: str
+    outputs: tuple[Output, ...]
+    make_inputs: Callable[[np.random.Generator], tuple]
+    expected: Callable[..., tuple[np.ndarray, ...]]
+    hint: str
+    n_cases: int = 5
+
+
+def _describe_call_error(err: BaseException) -> str:
+    """Say what the learner's function raised and on which of its lines."""
+    frames = [
+        f for f in traceback.extract_tb(err.__traceback__) if "backprop_course" not in f.filename
+    ]
+    where = ""
+    if frames:
+        last = frames[-1]
+        code = f": `{last.line.strip()}`" if last.line else ""
+        where = f" at line {last.lineno} of {last.name}(){code}"
+    return f"Your function raised {type(err).__name__}: {err}{where}"
+
+
+def _argument_names(signature: str) -> list[str]:
+    """``"f(w, x, b=0)"`` -> ``["w", "x", "b"]``."""
+    inside = signature.split("(", 1)[1].rsplit(")", 1)[0]
+    return [p.split(":")[0].split("=")[0].strip() for p in inside.split(",") if p.strip()]
+
+
+def _format_args(args: Sequence[Any], names: Sequence[str]) -> str:
+    parts = []
+    with np.printoptions(precision=4, suppress=True):
+        for n, a in zip(names, args, strict=False):
+            text = (
+                f"{float(a):.4g}"
+                if np.ndim(a) == 0
+                else np.array2string(np.asarray(a), separator=", ")
+            )
+            parts.append(f"{n}={text}")
+    return ", ".join(parts)
+
+
+def _diagnose(expected: np.ndarray, got: np.ndarray) -> str:
+    """Recognise the common kinds of wrong answer."""
+    if np.allclose(got, 0.0) and not np.allclose(expected, 0.0):
+        return "Your answer is zero everywhere."
+    if np.allclose(got, -expected, rtol=1e-5, atol=1e-8):
+        return "Every entry has the wrong sign."
+    nonzero = np.abs(expected) > 1e-8
+    if nonzero.any():
+        ratio = got[nonzero] / expected[nonzero]
+        if np.allclose(ratio, ratio.flat[0], rtol=1e-5) and abs(ratio.flat[0]) > 1e-12:
+            factor = ratio.flat[0]
+            return f"Every entry is {factor:.4g} times the right one: a constant factor is wrong."
+    return ""
+
+
+def _compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
+    """None when ``got`` matches ``expected``; otherwise what is wrong, in words."""
+    if got is None:
+        return f"{output.name}: your function returned None. Did you forget `return`?"
+    try:
+        got_arr = np.asarray(
+            got.data if hasattr(got, "data") and not isinstance(got, np.ndarray) else got,
+            dtype=np.float64,
+        )
+    except (TypeError, ValueError):
+        return f"{output.name}: expected numbers, got {type(got).__name__} ({str(got)[:60]})"
+    if got_arr.shape != expected.shape:
+        if got_arr.size == 1 and expected.size == 1:
+            got_arr = got_arr.reshape(expected.shape)
+        else:
+            return (
+                f"{output.name}: expected an array of shape {expected.shape}, got shape "
+                f"{got_arr.shape}."
+            )
+    if not np.isfinite(got_arr).all():
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(got_arr))[0])
+        return f"{output.name}: entry {idx} is {got_arr[idx]} (not a finite number)."
+    diff = np.abs(got_arr - expected)
+    tolerance = 1e-7 + 1e-5 * np.maximum(np.abs(expected), np.abs(got_arr))
+    if (diff <= tolerance).all():
+        return None
+    idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff / tolerance)), expected.shape))
+    entry = f"entry {idx} of {output.name}" if expected.ndim else output.name
+    message = f"{entry}: expected {expected[idx]:.6g}, got {got_arr[idx]:.6g}."
+    diagnosis = _diagnose(expected, got_arr)
+    return f"{message} {diagnosis}".rstrip()
+
+
+def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResult:
+    """Run ``fn`` on fresh random cases and compare it with the numerical answer.
+
+    Parameters
+    ----------
+    exercise : Exercise
+    fn : callable
+        The learner's function.
+    seed : int, optional
+        Seed for the random cases; by default they are fresh every call.
+    """
+    name = exercise.name
+    if not callable(fn):
+        return CheckResult(
+            name,
+            False,
+            f"{name}: expected a function, got {type(fn).__name__}. "
+            f"Pass the function itself, without calling it: check({name!r}, my_function).",
+        )
+    rng = np.random.default_rng(seed)
+    arg_names = _argument_names(exercise.signature)
+    for _ in range(exercise.n_cases):
+        args = exercise.make_inputs(rng)
+        expected = exercise.expected(*[np.copy(a) for a in args])
+        with np.errstate(all="ignore"):
+            try:
+                got = fn(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+            except Exception as err:  # the learner's bug: report it, do not raise
+                return CheckResult(
+                    name,
+                    False,
+                    f"{name}: not yet. {_describe_call_error(err)}.\n"
+                    f"It was called with {_format_args(args, arg_names)}.",
+                )
+        if len(exercise.outputs) > 1:
+            if not isinstance(got, tuple | list) or len(got) != len(exercise.outputs):
+                wanted = ", ".join(o.name for o in exercise.outputs)
+                return CheckResult(
+                    name,
+                    False,
+                    f"{name}: not yet. Return a tuple of "
+                    f"{len(exercise.outputs)} values ({wanted}); got {type(got).__name__}"
+                    + (f" of length {len(got)}" if isinstance(got, tuple | list) else "")
+                    + ".",
+                )
+            gots = tuple(got)
+        else:
+            gots = (got,)
+        for output, exp, g in zip(exercise.outputs, expected, gots, strict=True):
+            problem = _compare(output, np.asarray(exp, dtype=np.float64), g)
+            if problem:
+                return CheckResult(
+                    name,
+                    False,
+                    f"{name}: not yet. {problem}\n"
+                    f"The input was {_format_args(args, arg_names)}.\n"
+                    f"Hint: {exercise.hint}",
+                )
+    return CheckResult(
+        name,
+        True,
+        f"{name}: correct. Your function agrees with the numerical gradient on "
+        f"{exercise.n_cases} random inputs.",
+    )

@@ -1,0 +1,363 @@
+"""Numerical gradients and gradient checking: how every gradient in the course is verified.
+
+A gradient computed by backpropagation is checked against the *central
+difference*
+
+.. math:: \\frac{\\partial f}{\\partial x_i} \\approx
+          \\frac{f(x + \\varepsilon e_i) - f(x - \\varepsilon e_i)}{2\\varepsilon},
+
+whose error shrinks like :math:`\\varepsilon^2` (a one-sided difference only like
+:math:`\\varepsilon`). It costs two evaluations of ``f`` per entry of ``x``, which
+is why it is a check and not a way to train: backpropagation gets every entry in
+one backward pass.
+
+The module can be called directly: ``bc.gradcheck(f, x)`` is
+``bc.gradcheck.gradcheck(f, x)``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import textwrap
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor
+
+__all__ = ["numerical_gradient", "rel_error", "gradcheck", "GradcheckReport"]
+
+
+def _scalar_output(value: Any, where: str) -> float:
+    """Turn what ``f`` returned into a float, or say clearly why it cannot be one."""
+    if isinstance(value, Tensor):
+        value = value.data
+    elif hasattr(value, "data") and not isinstance(value, np.ndarray):  # a Value
+        value = value.data
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"f must return a real number, got {type(value).__name__} {where}")
+    if arr.size != 1:
+        raise ValueError(
+            f"f must return a scalar, got an array of shape {arr.shape} {where}; "
+            "reduce it (e.g. with .sum()) first"
+        )
+    result = float(arr.reshape(()))
+    if not math.isfinite(result):
+        raise ValueError(f"f returned {result} {where}")
+    return result
+
+
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray | float, eps: float = 1e-6
+) -> np.ndarray:
+    """The gradient of ``f`` at ``x`` by central differences, in float64.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an ndarray shaped like ``x`` to a scalar (a float, a 0-d array, a
+        one-element Tensor or a Value).
+    x : array_like
+        The point, of any shape. It is not modified: ``f`` is called on a float64
+        copy, one entry of which is nudged at a time and then restored.
+    eps : float, default 1e-6
+        The step. About the cube root of float64's machine epsilon (6e-6) balances
+        truncation error against round-off.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 array of ``x``'s shape: entry i is (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not numeric or ``f`` does not return a number.
+    ValueError
+        If ``eps`` is not positive, ``x`` has NaN/inf, or ``f`` returns a non-scalar or NaN.
+    """
+    if not (isinstance(eps, (int, float)) and eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    x_in = np.asarray(x.data if isinstance(x, Tensor) else x)
+    if x_in.dtype.kind not in "biuf":
+        raise TypeError(f"x must be an array of real numbers, got dtype {x_in.dtype}")
+    if not np.isfinite(x_in).all():
+        raise ValueError("x contains NaN or infinite values")
+    point = np.array(x_in, dtype=np.float64, copy=True)
+    grad = np.zeros_like(point)
+    flat, gflat = point.reshape(-1), grad.reshape(-1)  # views into point and grad
+    for i in range(flat.size):
+        original = flat[i]
+        flat[i] = original + eps
+        f_plus = _scalar_output(f(point), f"at x + eps e_{i}")
+        flat[i] = original - eps
+        f_minus = _scalar_output(f(point), f"at x - eps e_{i}")
+        flat[i] = original
+        gflat[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
+    """The largest elementwise relative error ``|a - b| / max(|a|, |b|)``.
+
+    It is 0 for equal arrays (0/0 counts as 0) and does not depend on the scale:
+    a 1 % difference is 0.01 whether the entries are of size 1e4 or 1e-4.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Arrays of the same shape (or scalars).
+
+    Returns
+    -------
+    float
+        The maximum over all entries; 0.0 for empty arrays.
+    """
+    a_arr = np.asarray(a.data if isinstance(a, Tensor) else a, dtype=np.float64)
+    b_arr = np.asarray(b.data if isinstance(b, Tensor) else b, dtype=np.float64)
+    if a_arr.shape != b_arr.shape:
+        raise ValueError(
+            f"rel_error needs arrays of the same shape, got {a_arr.shape} and {b_arr.shape}"
+        )
+    if a_arr.size == 0:
+        return 0.0
+    if not (np.isfinite(a_arr).all() and np.isfinite(b_arr).all()):
+        raise ValueError("rel_error got NaN or infinite values")
+    diff = np.abs(a_arr - b_arr)
+    scale = np.maximum(np.abs(a_arr), np.abs(b_arr))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(scale > 0, diff / scale, 0.0)
+    return float(ratio.max())
+
+
+@dataclass
+class GradcheckReport:
+    """What :func:`gradcheck` found. ``bool(report)`` is ``report.passed``; ``print`` it to read it.
+
+    Attributes
+    ----------
+    passed : bool
+        Every entry of every input's gradient is within tolerance.
+    rel_error : float
+        Relative error |analytic - numerical| / max(|analytic|, |numerical|) at
+        the worst entry.
+    abs_error : float
+        |analytic - numerical| at the worst entry.
+    input_index, index : int, tuple
+        Which input (0-based, in the order passed) and which entry of it is worst.
+    analytic, numerical : float
+        The two values at that entry: from ``backward()`` and from central differences.
+    at_kink : bool
+        Whether f is not differentiable (or very curved) at the worst entry: its two
+        one-sided slopes there disagree, so the central difference averages two slopes.
+    missing : list of int
+        Inputs that received no gradient at all (``.grad`` stayed None).
+    n_entries : int
+        How many gradient entries were compared.
+    """
+
+    passed: bool
+    rel_error: float
+    abs_error: float
+    input_index: int
+    index: tuple[int, ...]
+    analytic: float
+    numerical: float
+    at_kink: bool = False
+    missing: list[int] = field(default_factory=list)
+    n_entries: int = 0
+    rtol: float = 1e-6
+    atol: float = 0.0
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        where = f"input {self.input_index}, entry {self.index}"
+        values = (
+            f"backward gave {self.analytic:.10g}, central differences give {self.numerical:.10g}"
+        )
+        if self.passed:
+            return textwrap.fill(
+                f"gradcheck passed: {self.n_entries} gradient entries agree with central "
+                f"differences; the worst relative error is {self.rel_error:.1e} ({where}).",
+                width=78,
+            )
+        lines = [
+            f"gradcheck FAILED at {where}: {values} "
+            f"(relative error {self.rel_error:.1e}, absolute {self.abs_error:.1e}; "
+            f"allowed: {self.atol:.0e} + {self.rtol:.0e} x size)."
+        ]
+        if self.missing:
+            lines.append(
+                "Input(s) " + ", ".join(map(str, self.missing)) + " received no gradient: "
+                "is every operation on the path from them to the output differentiable, "
+                "and did backward reach them?"
+            )
+        if self.at_kink:
+            lines.append(
+                "f is not differentiable at this point (its left and right slopes differ, as "
+                "at ReLU(0) or |x| at 0), so the numerical gradient averages two slopes and "
+                "both answers can be right. Check at a point away from the kink."
+            )
+        return "\n".join(textwrap.fill(line, width=78) for line in lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"GradcheckReport(passed={self.passed}, rel_error={self.rel_error:.2e}, "
+            f"input_index={self.input_index}, index={self.index})"
+        )
+
+
+def gradcheck(
+    f: Callable[..., Tensor],
+    *inputs: np.ndarray | float,
+    eps: float = 1e-6,
+    rtol: float = 1e-6,
+    atol: float | None = None,
+    seed: int = 0,
+) -> GradcheckReport:
+    """Check ``f``'s backward pass against central differences, for every input.
+
+    ``f`` is called on float64 Tensors made from ``inputs`` (all with
+    ``requires_grad=True``) and must return a Tensor built from them. Its
+    ``backward()`` gradients are compared entry by entry with
+    :func:`numerical_gradient`. A non-scalar output is checked through a random
+    projection: the scalar ``sum(f(...) * r)`` with a fixed random ``r``, which
+    tests the whole vector-Jacobian product.
+
+    An entry passes when ``|analytic - numerical| <= atol + rtol * max(|analytic|, |numerical|)``.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(*tensors) -> Tensor``.
+    *inputs : array_like
+        The point at which to check, one array (or Tensor, or number) per argument of ``f``.
+    eps : float, default 1e-6
+        Step of the central differences.
+    rtol : float, default 1e-6
+        Relative tolerance.
+    atol : float, optional
+        Absolute tolerance, for entries near zero, where relative error means
+        nothing. By default it is set from the round-off that central differences
+        cannot avoid: about ``1e-13 * max(1, |f(x)|) / eps`` (1e-7 for f of size 1).
+    seed : int, default 0
+        Seed of the random projection for non-scalar outputs.
+
+    Returns
+    -------
+    GradcheckReport
+        ``passed``, the worst entry and both values there; print it for a sentence.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` does not return a Tensor, or an input is not numeric.
+    ValueError
+        If no inputs are given.
+    """
+    if not inputs:
+        raise ValueError("gradcheck needs at least one input array")
+    arrays = [
+        np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64, copy=True)
+        for x in inputs
+    ]
+    tensors = [Tensor(a, requires_grad=True) for a in arrays]
+    out = f(*tensors)
+    if not isinstance(out, Tensor):
+        raise TypeError(
+            f"f must return a Tensor computed from its arguments, got {type(out).__name__}; "
+            "without a Tensor there is no backward pass to check"
+        )
+    projection = None
+    if out.size != 1:
+        projection = np.random.default_rng(seed).standard_normal(out.shape)
+    if out.requires_grad:
+        out.backward(projection)
+    analytic = [t.grad if t.grad is not None else np.zeros_like(t.data) for t in tensors]
+    missing = [i for i, t in enumerate(tensors) if t.grad is None]
+
+    def scalar_f(i: int) -> Callable[[np.ndarray], float]:
+        def f_i(xi: np.ndarray) -> float:
+            args = [Tensor(xi if j == i else arrays[j]) for j in range(len(arrays))]
+            y = f(*args).data
+            return float(np.sum(y * projection)) if projection is not None else float(y.sum())
+
+        return f_i
+
+    f0 = float(np.sum(out.data * projection)) if projection is not None else float(out.data.sum())
+    if atol is None:
+        atol = 1e-13 * max(1.0, abs(f0)) / eps
+
+    worst: tuple[float, int, tuple[int, ...]] = (-1.0, 0, ())
+    numerical = []
+    n_entries = 0
+    for i, x in enumerate(arrays):
+        num = numerical_gradient(scalar_f(i), x, eps)
+        numerical.append(num)
+        n_entries += num.size
+        diff = np.abs(analytic[i] - num)
+        scale = np.maximum(np.abs(analytic[i]), np.abs(num))
+        score = diff / (atol + rtol * scale)  # > 1 means this entry fails
+        if score.size and score.max() > worst[0]:
+            flat = int(score.argmax())
+            worst = (float(score.max()), i, tuple(int(k) for k in np.unravel_index(flat, x.shape)))
+
+    score, i, idx = worst
+    if score < 0:  # every input was empty
+        return GradcheckReport(True, 0.0, 0.0, 0, (), 0.0, 0.0, rtol=rtol, atol=atol)
+    a_val, n_val = float(analytic[i][idx]), float(numerical[i][idx])
+    abs_err = abs(a_val - n_val)
+    rel = abs_err / max(abs(a_val), abs(n_val)) if max(abs(a_val), abs(n_val)) > 0 else 0.0
+    passed = score <= 1.0
+    return GradcheckReport(
+        passed=passed,
+        rel_error=rel,
+        abs_error=abs_err,
+        input_index=i,
+        index=idx,
+        analytic=a_val,
+        numerical=n_val,
+        at_kink=(not passed) and _is_kink(scalar_f(i), arrays[i], idx, eps, atol, rtol),
+        missing=missing,
+        n_entries=n_entries,
+        rtol=rtol,
+        atol=atol,
+    )
+
+
+def _is_kink(
+    f: Callable[[np.ndarray], float],
+    x: np.ndarray,
+    idx: Sequence[int],
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> bool:
+    """Do the left and right slopes of f along entry ``idx`` disagree (a kink near x)?"""
+    point = np.array(x, dtype=np.float64, copy=True)
+    f0 = f(point)
+    point[tuple(idx)] += eps
+    right = (f(point) - f0) / eps
+    point[tuple(idx)] -= 2 * eps
+    left = (f0 - f(point)) / eps
+    # For a smooth f the two differ by about eps * f''; at a kink by the jump in slope.
+    return abs(right - left) > 1e3 * (atol + rtol * max(abs(right), abs(left))) + 1e-3 * max(
+        1.0, abs(right), abs(left)
+    )
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``bc.gradcheck(f, x)`` call :func:`gradcheck`; ``bc.gradcheck.rel_error`` works too."""
+
+    def __call__(self, f: Callable[..., Tensor], *inputs: Any, **kwargs: Any) -> GradcheckReport:
+        return gradcheck(f, *inputs, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,325 @@
+"""Scalar reverse-mode automatic differentiation: the engine of chapter 3.
+
+A :class:`Value` wraps one float. Every operation on Values builds a new Value
+that remembers its inputs (``_prev``) and a small ``_backward`` function that
+knows the *local* derivative of that one operation. Calling
+:meth:`Value.backward` on the final result visits the graph from the output back
+to the inputs and applies the chain rule at every node::
+
+    >>> from backprop_course import Value
+    >>> w, x, b = Value(0.5), Value(2.0), Value(-1.0)
+    >>> a = (w * x + b).sigmoid()
+    >>> a.backward()
+    >>> round(w.grad, 6)        # da/dw = sigma'(z) * x
+    0.5
+
+Each ``_backward`` receives the gradient of its output, ``grad`` = dL/d(out),
+and *adds* ``grad * local derivative`` into the ``.grad`` of each input: adding,
+not overwriting, is what makes a value used twice receive both contributions.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from typing import TypeVar
+
+__all__ = ["Value", "topological_order"]
+
+
+N = TypeVar("N")  # a graph node: anything hashable with a ``_prev`` tuple of inputs
+
+
+def topological_order(root: N) -> list[N]:
+    """Return every node that ``root`` depends on, inputs before the nodes that use them.
+
+    The walk is a depth-first search written with an explicit stack instead of
+    recursion, so a graph that is a chain of a million nodes is fine (a recursive
+    version hits Python's recursion limit at about a thousand).
+
+    Parameters
+    ----------
+    root
+        Any node with a ``_prev`` tuple of input nodes (a :class:`Value` or a
+        :class:`~backprop_course.tensor.Tensor`).
+
+    Returns
+    -------
+    list
+        The nodes in topological order: each node comes after all of its inputs,
+        and ``root`` comes last. The backward pass walks this list in reverse.
+    """
+    order: list[N] = []
+    visited: set[N] = set()
+    # Each stack entry is (node, expanded): a node is pushed once to expand its
+    # inputs and once more, below them, to be emitted after all of them.
+    stack: list[tuple[N, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for child in node._prev:  # type: ignore[attr-defined]
+            if child not in visited:
+                stack.append((child, False))
+    return order
+
+
+def _no_backward(grad: float) -> None:
+    """The backward function of a leaf: nothing to propagate."""
+
+
+def _as_value(other: object, op: str) -> Value:
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, numbers.Real):
+        return Value(other)
+    raise TypeError(
+        f"unsupported operand for {op}: Value and {type(other).__name__} "
+        f"({other!r}); use a Value or a real number"
+    )
+
+
+class Value:
+    """A scalar that records the operations applied to it, for reverse-mode autodiff.
+
+    Parameters
+    ----------
+    data : float
+        The number. Any real number (int, float, NumPy scalar) is accepted and
+        stored as a Python float; strings, complex numbers, None, arrays and NaN
+        are rejected.
+    label : str, optional
+        A name shown by graph drawings and ``repr``.
+
+    Attributes
+    ----------
+    data : float
+        The value computed by the forward pass.
+    grad : float
+        dL/d(this value) after ``L.backward()``; 0.0 before.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a real number.
+    ValueError
+        If ``data`` is NaN or infinite.
+    """
+
+    __slots__ = ("data", "grad", "label", "_prev", "_op", "_backward")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if isinstance(data, Value):
+            raise TypeError("Value(...) got a Value; use the Value itself, or Value(v.data)")
+        if isinstance(data, bool) or not isinstance(data, numbers.Real):
+            raise TypeError(f"Value needs a real number, got {type(data).__name__} ({data!r})")
+        data = float(data)
+        if not math.isfinite(data):
+            raise ValueError(f"Value needs a finite number, got {data}")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self._prev: tuple[Value, ...] = ()
+        self._op = ""
+        self._backward: Callable[[float], None] = _no_backward
+
+    @classmethod
+    def _result(cls, data: float, prev: tuple[Value, ...], op: str) -> Value:
+        """Make the output node of an operation (no input checks: data is ours)."""
+        out = cls.__new__(cls)
+        out.data = data
+        out.grad = 0.0
+        out.label = ""
+        out._prev = prev
+        out._op = op
+        out._backward = _no_backward
+        return out
+
+    # ------------------------------------------------------------------ ops
+    # Each operation computes its output, then defines the local chain rule:
+    # given grad = dL/d(out), add dL/d(input) = grad * d(out)/d(input).
+
+    def __add__(self, other: Value | float) -> Value:
+        other = _as_value(other, "+")
+        out = Value._result(self.data + other.data, (self, other), "+")
+
+        def _backward(grad: float) -> None:
+            self.grad += grad  # d(a + b)/da = 1
+            other.grad += grad  # d(a + b)/db = 1
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other: Value | float) -> Value:
+        other = _as_value(other, "*")
+        out = Value._result(self.data * other.data, (self, other), "*")
+
+        def _backward(grad: float) -> None:
+            self.grad += grad * other.data  # d(a b)/da = b
+            other.grad += grad * self.data  # d(a b)/db = a
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, exponent: float) -> Value:
+        if isinstance(exponent, Value):
+            # a ** b with both variable: exp(b log a) gives both derivatives.
+            return (exponent * self.log()).exp()
+        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
+            raise TypeError(f"Value ** needs a real-number exponent, got {type(exponent).__name__}")
+        exponent = float(exponent)
+        try:
+            data = self.data**exponent
+        except ZeroDivisionError:
+            raise ZeroDivisionError(
+                f"{self.data} ** {exponent}: zero to a negative power"
+            ) from None
+        if isinstance(data, complex):
+            raise ValueError(
+                f"{self.data} ** {exponent} is not a real number "
+                "(a negative base needs an integer exponent)"
+            )
+        out = Value._result(data, (self,), f"**{exponent:g}")
+
+        def _backward(grad: float) -> None:
+            self.grad += grad * exponent * self.data ** (exponent - 1)  # d(a^n)/da = n a^(n-1)
+
+        out._backward = _backward
+        return out
+
+    def __rpow__(self, base: float) -> Value:
+        # base ** self, with a constant base: d(c^x)/dx = c^x log c
+        return _as_value(base, "**") ** self
+
+    def exp(self) -> Value:
+        """e to the power of this value."""
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"exp({self.data}) overflows a float") from None
+        out = Value._result(e, (self,), "exp")
+
+        def _backward(grad: float) -> None:
+            self.grad += grad * e  # d(e^a)/da = e^a
+
+        out._backward = _backward
+        return out
+
+    def log(self) -> Value:
+        """Natural logarithm; the value must be positive."""
+        if self.data <= 0:
+            raise ValueError(f"log needs a positive number, got {self.data}")
+        out = Value._result(math.log(self.data), (self,), "log")
+
+        def _backward(grad: float) -> None:
+            self.grad += grad / self.data  # d(log a)/da = 1/a
+
+        out._backward = _backward
+        return out
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        t = math.tanh(self.data)
+        out = Value._result(t, (self,), "tanh")
+
+        def _backward(grad: float) -> None:
+            self.grad += grad * (1.0 - t * t)  # d(tanh a)/da = 1 - tanh(a)^2
+
+        out._backward = _backward
+        return out
+
+    def sigmoid(self) -> Value:
+        """The logistic function 1 / (1 + e^-a), computed without overflow."""
+        if self.data >= 0:
+            s = 1.0 / (1.0 + math.exp(-self.data))
+        else:
+            e = math.exp(self.data)
+            s = e / (1.0 + e)
+        out = Value._result(s, (self,), "sigmoid")
+
+        def _backward(grad: float) -> None:
+            self.grad += grad * s * (1.0 - s)  # sigma'(a) = sigma(a)(1 - sigma(a))
+
+        out._backward = _backward
+        return out
+
+    def relu(self) -> Value:
+        """max(0, a). At a = 0 the derivative is taken to be 0."""
+        out = Value._result(self.data if self.data > 0 else 0.0, (self,), "relu")
+
+        def _backward(grad: float) -> None:
+            if self.data > 0:
+                self.grad += grad  # slope 1 right of the kink, 0 left of it
+
+        out._backward = _backward
+        return out
+
+    # Everything else is built from the operations above.
+    def __neg__(self) -> Value:
+        return self * -1.0
+
+    def __radd__(self, other: float) -> Value:
+        return self + other
+
+    def __sub__(self, other: Value | float) -> Value:
+        return self + (-_as_value(other, "-"))
+
+    def __rsub__(self, other: float) -> Value:
+        return _as_value(other, "-") + (-self)
+
+    def __rmul__(self, other: float) -> Value:
+        return self * other
+
+    def __truediv__(self, other: Value | float) -> Value:
+        other = _as_value(other, "/")
+        if other.data == 0:
+            raise ZeroDivisionError(f"{self.data} / 0: division by a Value that is zero")
+        return self * other**-1
+
+    def __rtruediv__(self, other: float) -> Value:
+        return _as_value(other, "/") / self
+
+    # ------------------------------------------------------------ backward
+    def backward(self) -> None:
+        """Compute dself/dv for every Value v this one depends on, into ``v.grad``.
+
+        The gradient of this (output) value with respect to itself is 1. Then
+        every node, visited from the output back towards the inputs, passes its
+        gradient to its inputs through its local derivative (the chain rule).
+
+        Gradients of *leaves* (Values you created) accumulate across calls, as in
+        PyTorch: set ``v.grad = 0.0`` between two backward passes if you do not
+        want that. Intermediate nodes are reset at every call, so calling
+        ``backward`` twice gives the leaves exactly twice the gradient.
+        """
+        order = topological_order(self)
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+        self.grad = 1.0 if self._prev else self.grad + 1.0
+        for node in reversed(order):
+            node._backward(node.grad)
+
+    # ------------------------------------------------------------- helpers
+    @property
+    def children(self) -> tuple[Value, ...]:
+        """The inputs of the operation that produced this value (empty for a leaf)."""
+        return self._prev
+
+    @property
+    def op(self) -> str:
+        """The name of the operation that produced this value ('' for a leaf)."""
+        return self._op
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"

@@ -1,0 +1,626 @@
+"""Reverse-mode automatic differentiation on NumPy arrays: the engine of chapter 8.
+
+:class:`Tensor` is :class:`~backprop_course.scalar.Value` with an ndarray
+inside. The shape of the code is the same: every operation computes its output
+and defines, right beside it, a ``_backward(grad)`` that receives
+``grad`` = dL/d(out) (an array shaped like the output) and adds the
+vector-Jacobian product into the ``.grad`` of each input.
+
+Two things are new compared with scalars:
+
+* **Broadcasting.** ``x + b`` with ``x`` of shape (N, D) and ``b`` of shape (D,)
+  uses every entry of ``b`` N times, so its gradient is the *sum* of the N rows of
+  ``grad``. :func:`unbroadcast` does this reduction for every binary operation.
+* **Only what is needed.** A Tensor made with ``requires_grad=False`` (data, labels,
+  constants) gets no gradient, and operations whose inputs need none build no graph.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Any, Union
+
+import numpy as np
+
+from .scalar import topological_order
+
+__all__ = ["Tensor", "BackwardError", "unbroadcast"]
+
+ArrayLike = Union["Tensor", np.ndarray, float, int, list, tuple]
+
+
+class BackwardError(ValueError, RuntimeError):
+    """``backward()`` was called on something it cannot start from.
+
+    It is both a ValueError (the output or seed has the wrong shape) and a
+    RuntimeError (what PyTorch raises in the same situation).
+    """
+
+
+def _no_backward(grad: np.ndarray) -> None:
+    """The backward function of a leaf: nothing to propagate."""
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` down to ``shape``, undoing NumPy broadcasting.
+
+    An operand of shape ``shape`` that was broadcast to ``grad.shape`` was used
+    once for every entry along the broadcast axes, so by the multivariate chain
+    rule its gradient is the sum over those axes.
+
+    Parameters
+    ----------
+    grad : numpy.ndarray
+        Gradient with respect to the broadcast result.
+    shape : tuple of int
+        The operand's own shape; ``grad.shape`` must be a broadcast of it.
+
+    Returns
+    -------
+    numpy.ndarray
+        An array of shape ``shape``.
+    """
+    if grad.shape == shape:
+        return grad
+    # Leading axes that broadcasting added.
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    # Axes where the operand had size 1 and was stretched.
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def _as_array(data: Any, what: str = "Tensor data") -> np.ndarray:
+    """Convert user data to a float array, with clear errors for bad input."""
+    try:
+        arr = np.asarray(data)
+    except (ValueError, TypeError) as err:  # ragged nested lists
+        raise TypeError(f"{what} must be numbers in a regular (rectangular) shape: {err}") from None
+    kind = arr.dtype.kind
+    if kind == "f":
+        if arr.dtype.itemsize < 4:  # float16 is too coarse for gradients
+            arr = arr.astype(np.float32)
+    elif kind in "biu":
+        arr = arr.astype(np.float64)
+    else:
+        described = {"c": "complex", "U": "strings", "S": "bytes", "O": "Python objects"}.get(
+            kind, str(arr.dtype)
+        )
+        raise TypeError(
+            f"{what} must be real numbers, got an array of {described} (dtype {arr.dtype}): "
+            f"{np.array2string(arr.ravel()[:3], threshold=3)}"
+        )
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))
+        first = tuple(int(i) for i in bad[0]) if arr.ndim else ()
+        raise ValueError(
+            f"{what} contains {len(bad)} NaN or infinite value(s), the first at index {first}: "
+            f"{arr[first] if arr.ndim else arr}"
+        )
+    return arr
+
+
+class Tensor:
+    """An n-dimensional array that records operations for reverse-mode autodiff.
+
+    Parameters
+    ----------
+    data : array_like
+        Numbers: a scalar, a nested list, or an ndarray. Integers and booleans
+        become float64; float32 stays float32; everything else is float64.
+    requires_grad : bool, default False
+        Whether ``backward()`` should compute dL/d(this tensor) into ``.grad``.
+        Set it on parameters, leave it off for data.
+
+    Attributes
+    ----------
+    data : numpy.ndarray
+        The values.
+    grad : numpy.ndarray or None
+        dL/d(this tensor), the same shape as ``data``, after ``backward()``;
+        None before (and always, if nothing that needs a gradient depends on it).
+    requires_grad : bool
+        See above; a result requires a gradient when any of its inputs does.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` holds strings, objects or complex numbers.
+    ValueError
+        If ``data`` contains NaN or an infinity.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_prev", "_op", "_backward", "__weakref__")
+    __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data: np.ndarray = _as_array(data)
+        self.grad: np.ndarray | None = None
+        self.requires_grad = bool(requires_grad)
+        self._prev: tuple[Tensor, ...] = ()
+        self._op = ""
+        self._backward: Callable[[np.ndarray], None] = _no_backward
+
+    @classmethod
+    def _result(cls, data: np.ndarray, prev: tuple[Tensor, ...], op: str) -> Tensor:
+        """Make the output of an operation; it joins the graph only if an input needs a gradient."""
+        out = cls.__new__(cls)
+        out.data = data
+        out.grad = None
+        out.requires_grad = any(p.requires_grad for p in prev)
+        out._prev = prev if out.requires_grad else ()
+        out._op = op
+        out._backward = _no_backward
+        return out
+
+    # ------------------------------------------------------------ basics
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def item(self) -> float:
+        """The single number in a one-element tensor."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
+        return float(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        return self.item()
+
+    def numpy(self) -> np.ndarray:
+        """The data as an ndarray (the same array, not a copy)."""
+        return self.data
+
+    def detach(self) -> Tensor:
+        """A new leaf with the same data that is cut off from the graph."""
+        return Tensor._result(self.data, (), "detach")
+
+    def zero_grad(self) -> None:
+        """Forget the gradient (``grad = None``)."""
+        self.grad = None
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
+        rg = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({body}{rg})"
+
+    # -------------------------------------------------------- arithmetic
+    def _binary(self, other: ArrayLike, fn: Callable, symbol: str, verb: str) -> tuple:
+        other = other if isinstance(other, Tensor) else Tensor(other)
+        try:
+            data = fn(self.data, other.data)
+        except ValueError:
+            raise ValueError(
+                f"cannot {verb} {self.shape} {symbol} {other.shape}: "
+                "the shapes do not broadcast (trailing dimensions must be equal or 1)"
+            ) from None
+        return other, data
+
+    def __add__(self, other: ArrayLike) -> Tensor:
+        other, data = self._binary(other, np.add, "and", "add")
+        out = Tensor._result(data, (self, other), "+")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                if self.requires_grad:
+                    self._accumulate(unbroadcast(grad, self.shape))
+                if other.requires_grad:
+                    other._accumulate(unbroadcast(grad, other.shape))
+
+            out._backward = _backward
+        return out
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        other, data = self._binary(other, np.subtract, "and", "subtract")
+        out = Tensor._result(data, (self, other), "-")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                if self.requires_grad:
+                    self._accumulate(unbroadcast(grad, self.shape))
+                if other.requires_grad:
+                    other._accumulate(unbroadcast(-grad, other.shape))
+
+            out._backward = _backward
+        return out
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        other, data = self._binary(other, np.multiply, "and", "multiply")
+        out = Tensor._result(data, (self, other), "*")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                if self.requires_grad:
+                    self._accumulate(unbroadcast(grad * other.data, self.shape))
+                if other.requires_grad:
+                    other._accumulate(unbroadcast(grad * self.data, other.shape))
+
+            out._backward = _backward
+        return out
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        other, data = self._binary(other, _checked_divide, "by", "divide")
+        out = Tensor._result(data, (self, other), "/")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                if self.requires_grad:  # d(a/b)/da = 1/b
+                    self._accumulate(unbroadcast(grad / other.data, self.shape))
+                if other.requires_grad:  # d(a/b)/db = -a/b^2
+                    other._accumulate(unbroadcast(-grad * self.data / other.data**2, other.shape))
+
+            out._backward = _backward
+        return out
+
+    def __pow__(self, exponent: ArrayLike) -> Tensor:
+        if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
+            return self._pow_number(float(exponent))
+        # A tensor exponent: a**b = exp(b log a) needs a > 0.
+        exponent = exponent if isinstance(exponent, Tensor) else Tensor(exponent)
+        return (exponent * self.log()).exp()
+
+    def _pow_number(self, n: float) -> Tensor:
+        if n < 0 and (self.data == 0).any():
+            raise ZeroDivisionError(f"Tensor ** {n:g}: the tensor has zero entries")
+        if n != int(n) and (self.data < 0).any():
+            raise ValueError(
+                f"Tensor ** {n:g}: a negative entry to a fractional power is not a real number"
+            )
+        out = Tensor._result(self.data**n, (self,), f"**{n:g}")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad * n * self.data ** (n - 1))  # d(a^n)/da = n a^(n-1)
+
+            out._backward = _backward
+        return out
+
+    def __rpow__(self, base: ArrayLike) -> Tensor:
+        return Tensor(base) ** self
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        other = other if isinstance(other, Tensor) else Tensor(other)
+        a, b = self.data, other.data
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(
+                f"cannot multiply {self.shape} @ {other.shape}: matmul needs arrays of at least "
+                "one dimension (use * for scalars)"
+            )
+        k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if k_a != k_b:
+            raise ValueError(
+                f"cannot multiply {self.shape} @ {other.shape}: inner dimensions {k_a} and "
+                f"{k_b} differ"
+            )
+        try:
+            data = a @ b
+        except ValueError:
+            raise ValueError(
+                f"cannot multiply {self.shape} @ {other.shape}: the batch dimensions do not "
+                "broadcast"
+            ) from None
+        out = Tensor._result(data, (self, other), "@")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                # View 1-D operands as a row (a) or a column (b), as matmul does.
+                a2 = a[None, :] if a.ndim == 1 else a
+                b2 = b[:, None] if b.ndim == 1 else b
+                g = grad
+                if a.ndim == 1:
+                    g = np.expand_dims(g, -2)
+                if b.ndim == 1:
+                    g = np.expand_dims(g, -1)
+                if self.requires_grad:  # dL/dA = dL/dC B^T
+                    da = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape)
+                    self._accumulate(da.reshape(a.shape))
+                if other.requires_grad:  # dL/dB = A^T dL/dC
+                    db = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape)
+                    other._accumulate(db.reshape(b.shape))
+
+            out._backward = _backward
+        return out
+
+    def __neg__(self) -> Tensor:
+        return self * -1.0
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return self + other
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return Tensor(other) - self
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return self * other
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return Tensor(other) / self
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return Tensor(other) @ self
+
+    # -------------------------------------------------- elementwise maths
+    def exp(self) -> Tensor:
+        """Elementwise e^x."""
+        with np.errstate(over="raise"):
+            try:
+                e = np.exp(self.data)
+            except FloatingPointError:
+                raise OverflowError(
+                    f"exp overflows: the largest entry is {self.data.max():.4g} "
+                    "(exp is finite only below about 709)"
+                ) from None
+        out = Tensor._result(e, (self,), "exp")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad * e)  # d(e^x)/dx = e^x
+
+            out._backward = _backward
+        return out
+
+    def log(self) -> Tensor:
+        """Elementwise natural logarithm; every entry must be positive."""
+        if (self.data <= 0).any():
+            bad = np.argwhere(self.data <= 0)
+            first = tuple(int(i) for i in bad[0])
+            raise ValueError(
+                f"log needs positive entries; {len(bad)} are zero or negative, the first at "
+                f"index {first}: {self.data[first]}"
+            )
+        out = Tensor._result(np.log(self.data), (self,), "log")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad / self.data)  # d(log x)/dx = 1/x
+
+            out._backward = _backward
+        return out
+
+    def tanh(self) -> Tensor:
+        """Elementwise hyperbolic tangent."""
+        t = np.tanh(self.data)
+        out = Tensor._result(t, (self,), "tanh")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad * (1.0 - t * t))  # 1 - tanh^2
+
+            out._backward = _backward
+        return out
+
+    def sigmoid(self) -> Tensor:
+        """Elementwise logistic function 1 / (1 + e^-x), without overflow for large |x|."""
+        x = self.data
+        e = np.exp(-np.abs(x))  # never overflows
+        s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        out = Tensor._result(s, (self,), "sigmoid")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad * s * (1.0 - s))  # sigma(1 - sigma)
+
+            out._backward = _backward
+        return out
+
+    def relu(self) -> Tensor:
+        """Elementwise max(0, x); the derivative at 0 is taken to be 0."""
+        positive = self.data > 0
+        out = Tensor._result(np.where(positive, self.data, 0.0), (self,), "relu")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad * positive)
+
+            out._backward = _backward
+        return out
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """log(softmax(x)) along ``axis``, computed stably with the log-sum-exp trick.
+
+        ``x - max(x)`` is subtracted first, so no exponential overflows however
+        large the entries are. The backward pass uses the closed form
+        dL/dx = g - softmax(x) * sum(g) along ``axis``.
+        """
+        axis = _check_axis(axis, self.ndim)
+        shifted = self.data - self.data.max(axis=axis, keepdims=True)
+        log_sum = np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        result = shifted - log_sum
+        out = Tensor._result(result, (self,), "log_softmax")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                softmax = np.exp(result)
+                self._accumulate(grad - softmax * grad.sum(axis=axis, keepdims=True))
+
+            out._backward = _backward
+        return out
+
+    # -------------------------------------------------------- reductions
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all axes by default)."""
+        axes = _normalise_axes(axis, self.ndim)
+        out = Tensor._result(self.data.sum(axis=axes, keepdims=keepdims), (self,), "sum")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                # Every summed entry gets the gradient of the sum.
+                if not keepdims:
+                    grad = np.expand_dims(grad, axes)
+                self._accumulate(np.broadcast_to(grad, self.shape))
+
+            out._backward = _backward
+        return out
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis`` (all axes by default)."""
+        axes = _normalise_axes(axis, self.ndim)
+        count = int(np.prod([self.shape[i] for i in axes]))
+        if count == 0:
+            raise ValueError(f"mean over an empty axis of a tensor of shape {self.shape}")
+        return self.sum(axis=axes, keepdims=keepdims) * (1.0 / count)
+
+    # -------------------------------------------------------------- shape
+    def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
+        """The same entries in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
+        new_shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape
+        try:
+            data = self.data.reshape(new_shape)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"cannot reshape a tensor of shape {self.shape} ({self.size} entries) "
+                f"into {tuple(new_shape)}"
+            ) from None
+        out = Tensor._result(data, (self,), "reshape")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad.reshape(self.shape))
+
+            out._backward = _backward
+        return out
+
+    def transpose(self, *axes: int) -> Tensor:
+        """Permute the axes (reverse them when none are given), as ``numpy.transpose``."""
+        perm = axes[0] if len(axes) == 1 and isinstance(axes[0], tuple | list) else axes
+        perm = tuple(perm) if perm else tuple(reversed(range(self.ndim)))
+        if sorted(_check_axis(a, self.ndim) for a in perm) != list(range(self.ndim)):
+            raise ValueError(f"transpose axes {perm} are not a permutation of {self.ndim} axes")
+        out = Tensor._result(self.data.transpose(perm), (self,), "transpose")
+        if out.requires_grad:
+            inverse = np.argsort([a % self.ndim for a in perm])
+
+            def _backward(grad: np.ndarray) -> None:
+                self._accumulate(grad.transpose(inverse))
+
+            out._backward = _backward
+        return out
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 (NumPy's name)
+        """The transpose (axes reversed)."""
+        return self.transpose()
+
+    def __getitem__(self, index: Any) -> Tensor:
+        if isinstance(index, Tensor):
+            index = index.data
+        try:
+            data = self.data[index]
+        except IndexError as err:
+            raise IndexError(
+                f"index {index!r} into a tensor of shape {self.shape}: {err}"
+            ) from None
+        out = Tensor._result(np.array(data, copy=True), (self,), "index")
+        if out.requires_grad:
+
+            def _backward(grad: np.ndarray) -> None:
+                full = np.zeros_like(self.data)
+                np.add.at(full, index, grad)  # add.at: a repeated index gets every contribution
+                self._accumulate(full)
+
+            out._backward = _backward
+        return out
+
+    # ----------------------------------------------------------- backward
+    def _accumulate(self, grad: np.ndarray) -> None:
+        """Add ``grad`` into ``self.grad`` (the chain rule's sum over paths)."""
+        if self.grad is None:
+            # A leaf's .grad belongs to the user: give it its own writable array
+            # (grad may be shared with another input, as in a + b, or be a
+            # read-only broadcast view). Inner nodes only read theirs.
+            self.grad = grad if self._prev else np.array(grad, dtype=self.data.dtype, copy=True)
+        else:
+            self.grad = self.grad + grad
+
+    def backward(self, grad: ArrayLike | None = None) -> None:
+        """Compute dL/dt for every tensor t this one depends on that requires a gradient.
+
+        Parameters
+        ----------
+        grad : array_like, optional
+            dL/d(this tensor), the "seed" of the backward pass. It may be left out
+            only when this tensor is a scalar (one element), where it is 1.
+
+        Raises
+        ------
+        BackwardError
+            If this tensor is not a scalar and no ``grad`` is given, if ``grad``
+            has another shape, or if nothing in the graph requires a gradient.
+
+        Notes
+        -----
+        Leaf gradients accumulate across calls, as in PyTorch (call
+        ``zero_grad()`` between steps); intermediate gradients are recomputed.
+        """
+        if not self.requires_grad:
+            raise BackwardError(
+                "backward() on a tensor that does not require a gradient: none of the tensors "
+                "it was computed from was created with requires_grad=True"
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise BackwardError(
+                    f"backward() without a grad argument needs a scalar output, but this tensor "
+                    f"is not a scalar: its shape is {self.shape}. Reduce it first (e.g. .sum() "
+                    "or .mean()), or pass grad= an array of that shape"
+                )
+            seed = np.ones_like(self.data)
+        else:
+            seed = _as_array(grad.data if isinstance(grad, Tensor) else grad, "backward grad")
+            if seed.shape != self.shape:
+                raise BackwardError(
+                    f"backward grad has shape {seed.shape} but the tensor has shape {self.shape}"
+                )
+        order = topological_order(self)
+        for node in order:
+            if node._prev:
+                node.grad = None
+        self._accumulate(seed)
+        for node in reversed(order):
+            if node.grad is not None:
+                node._backward(node.grad)
+
+
+def _checked_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if (b == 0).any():
+        raise ZeroDivisionError(f"division by a tensor with zero entries (shape {b.shape})")
+    return a / b
+
+
+def _check_axis(axis: int, ndim: int) -> int:
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"axis must be an int, got {type(axis).__name__}")
+    if not -max(ndim, 1) <= axis < max(ndim, 1):
+        raise ValueError(f"axis {axis} is out of range for a tensor with {ndim} dimensions")
+    return int(axis) % max(ndim, 1)
+
+
+def _normalise_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if not isinstance(axis, tuple | list) else tuple(axis)
+    normalised = tuple(_check_axis(a, ndim) for a in axes)
+    if len(set(normalised)) != len(normalised):
+        raise ValueError(f"repeated axis in {axis}")
+    return normalised

@@ -1,0 +1,120 @@
+"""Every checker accepts a correct answer and rejects wrong ones in plain words, never raising."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop_course.exercises import EXERCISES, check, describe, list_exercises
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_derivative(z):
+    return _sigmoid(z) * (1 - _sigmoid(z))
+
+
+def neuron_grads(w, x, b, y):
+    a = _sigmoid(w @ x + b)
+    delta = (a - y) * a * (1 - a)
+    return delta * x, delta
+
+
+def neuron_input_grad(w, x, b, y):
+    a = _sigmoid(w @ x + b)
+    return (a - y) * a * (1 - a) * w
+
+
+# A correct solution for every exercise: adding an exercise without one fails.
+SOLUTIONS = {
+    "sigmoid_derivative": sigmoid_derivative,
+    "neuron_grads": neuron_grads,
+    "neuron_input_grad": neuron_input_grad,
+}
+
+# Typical wrong answers, each with a phrase the verdict must contain.
+WRONG = {
+    "sigmoid_derivative": [
+        (lambda z: 2 * sigmoid_derivative(z), "2 times the right one"),
+        (lambda z: -sigmoid_derivative(z), "wrong sign"),
+        (lambda z: _sigmoid(z), "expected"),
+        (lambda z: sigmoid_derivative(z).ravel()[:1], "shape"),
+    ],
+    "neuron_grads": [
+        # the classic slip: forgetting the slope of the sigmoid
+        (lambda w, x, b, y: ((_sigmoid(w @ x + b) - y) * x, _sigmoid(w @ x + b) - y), "dL/dw"),
+        (lambda w, x, b, y: neuron_grads(w, x, b, y)[0], "tuple of 2"),
+        (lambda w, x, b, y: (neuron_grads(w, x, b, y)[0], 0.0), "dL/db"),
+    ],
+    "neuron_input_grad": [
+        (lambda w, x, b, y: neuron_grads(w, x, b, y)[0], "expected"),
+    ],
+}
+
+
+def test_every_exercise_has_a_tested_solution() -> None:
+    assert set(SOLUTIONS) == set(EXERCISES) == set(WRONG)
+    assert list_exercises() == list(EXERCISES)
+    assert list_exercises(chapter=2) == ["sigmoid_derivative", "neuron_grads", "neuron_input_grad"]
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+@pytest.mark.parametrize("seed", [None, 0, 1, 2])
+def test_correct_solution_passes(name: str, seed: int | None, capsys: pytest.CaptureFixture) -> None:
+    result = check(name, SOLUTIONS[name], seed=seed)
+    assert result.passed, result.message
+    assert bool(result)
+    assert "correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "phrase"),
+    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
+)
+def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str) -> None:
+    result = check(name, wrong, quiet=True, seed=0)
+    assert not result.passed
+    assert phrase in result.message, result.message
+    assert "Hint:" in result.message or "Return a tuple" in result.message
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_a_raising_function_is_reported_not_raised(name: str) -> None:
+    def broken(*args):
+        return 1 / 0
+
+    result = check(name, broken, quiet=True)
+    assert not result.passed
+    assert "ZeroDivisionError" in result.message
+    assert "return 1 / 0" in result.message  # the learner's own line
+
+
+def test_none_nan_and_non_numbers_are_explained() -> None:
+    assert "forget `return`" in check("sigmoid_derivative", lambda z: None, quiet=True).message
+    nan = check("sigmoid_derivative", lambda z: z * np.nan, quiet=True)
+    assert not nan.passed and "not a finite number" in nan.message
+    text = check("sigmoid_derivative", lambda z: "slope", quiet=True)
+    assert not text.passed and "expected numbers" in text.message
+
+
+def test_misuse_is_explained_without_raising() -> None:
+    unknown = check("sigmoid_derivativ", sigmoid_derivative, quiet=True)
+    assert not unknown.passed and "Did you mean 'sigmoid_derivative'" in unknown.message
+    called = check("sigmoid_derivative", sigmoid_derivative(np.zeros(2)), quiet=True)
+    assert not called.passed and "without calling it" in called.message
+
+
+def test_learner_mutating_inputs_does_not_break_the_check() -> None:
+    def mutating(w, x, b, y):
+        grads = neuron_grads(w, x, b, y)
+        w[:] = 0.0
+        x[:] = 0.0
+        return grads
+
+    assert check("neuron_grads", mutating, quiet=True).passed
+
+
+def test_describe_gives_the_signature() -> None:
+    assert describe("neuron_grads").startswith("neuron_grads(w, x, b, y)")
