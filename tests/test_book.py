@@ -85,7 +85,7 @@ class TestStoredNotebook:
     def test_executed_once_top_to_bottom(self, path: Path) -> None:
         counts = [c["execution_count"] for c in code_cells(load(path))]
         assert counts == list(range(1, len(counts) + 1)), (
-            f"{path.name}: execution counts {counts}; re-execute it with scripts/refresh_notebooks.py"
+            f"{path.name}: execution counts {counts}; run scripts/refresh_notebooks.py"
         )
 
     def test_no_error_outputs_unless_tagged(self, path: Path) -> None:

@@ -62,7 +62,9 @@ def test_every_exercise_has_a_tested_solution() -> None:
 
 @pytest.mark.parametrize("name", list(EXERCISES))
 @pytest.mark.parametrize("seed", [None, 0, 1, 2])
-def test_correct_solution_passes(name: str, seed: int | None, capsys: pytest.CaptureFixture) -> None:
+def test_correct_solution_passes(
+    name: str, seed: int | None, capsys: pytest.CaptureFixture
+) -> None:
     result = check(name, SOLUTIONS[name], seed=seed)
     assert result.passed, result.message
     assert bool(result)
@@ -118,3 +120,19 @@ def test_learner_mutating_inputs_does_not_break_the_check() -> None:
 
 def test_describe_gives_the_signature() -> None:
     assert describe("neuron_grads").startswith("neuron_grads(w, x, b, y)")
+
+
+def test_custom_trial_exercises_report_in_words() -> None:
+    from backprop_course.exercises.core import custom_exercise, run_check
+
+    def trial(fn, rng):
+        x = rng.normal()
+        got = fn(x)
+        return None if np.isclose(got, 2 * x) else f"expected {2 * x:.4g}, got {got:.4g}."
+
+    ex = custom_exercise("double", 0, "Return 2x.", "double(x)", "Multiply by two.", trial)
+    assert run_check(ex, lambda x: 2 * x).passed
+    wrong = run_check(ex, lambda x: 3 * x, seed=0)
+    assert not wrong.passed and "expected" in wrong.message and "Hint: Multiply" in wrong.message
+    raised = run_check(ex, lambda x: x.missing)
+    assert not raised.passed and "AttributeError" in raised.message

@@ -17,15 +17,31 @@ does not raise.
 from __future__ import annotations
 
 import difflib
+import importlib
+import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-from . import chain_rule
 from .core import CheckResult, Exercise, run_check
 
 __all__ = ["check", "list_exercises", "describe", "CheckResult", "Exercise", "EXERCISES"]
 
-EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in chain_rule.EXERCISES}
+
+def _collect() -> dict[str, Exercise]:
+    """Every module of this package but ``core`` sets one chapter's exercises in ``EXERCISES``."""
+    found: list[Exercise] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name != "core":
+            found += importlib.import_module(f"{__name__}.{info.name}").EXERCISES
+    found.sort(key=lambda ex: ex.chapter)  # stable: book order within a chapter
+    names = [ex.name for ex in found]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise RuntimeError(f"exercise names used twice: {sorted(duplicates)}")
+    return {ex.name: ex for ex in found}
+
+
+EXERCISES: dict[str, Exercise] = _collect()
 
 
 def list_exercises(chapter: int | None = None) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CheckResult", "Exercise", "Output", "run_check"]
+__all__ = ["CheckResult", "Exercise", "Output", "custom_exercise", "compare", "run_check"]
 
 
 @dataclass
@@ -88,6 +88,38 @@ class Exercise:
     expected: Callable[..., tuple[np.ndarray, ...]]
     hint: str
     n_cases: int = 5
+    trial: Callable[[Callable[..., Any], np.random.Generator], str | None] | None = None
+
+
+def custom_exercise(
+    name: str,
+    chapter: int,
+    task: str,
+    signature: str,
+    hint: str,
+    trial: Callable[[Callable[..., Any], np.random.Generator], str | None],
+    n_cases: int = 5,
+) -> Exercise:
+    """An exercise whose check is a function of its own instead of "compare the outputs".
+
+    ``trial(fn, rng)`` runs one random case of the learner's ``fn`` and returns
+    None when it is right, or a sentence saying what is wrong (expected vs got).
+    It may let the learner's exceptions propagate: :func:`run_check` reports them.
+    Use it where the answer is not an array, e.g. a function that builds a
+    ``Value`` node, whose gradient the trial then checks numerically.
+    """
+    return Exercise(
+        name=name,
+        chapter=chapter,
+        task=task,
+        signature=signature,
+        outputs=(),
+        make_inputs=lambda rng: (),
+        expected=lambda: (),
+        hint=hint,
+        n_cases=n_cases,
+        trial=trial,
+    )
 
 
 def _describe_call_error(err: BaseException) -> str:
@@ -137,7 +169,7 @@ def _diagnose(expected: np.ndarray, got: np.ndarray) -> str:
     return ""
 
 
-def _compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
+def compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
     """None when ``got`` matches ``expected``; otherwise what is wrong, in words."""
     if got is None:
         return f"{output.name}: your function returned None. Did you forget `return`?"
@@ -190,6 +222,8 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
             f"Pass the function itself, without calling it: check({name!r}, my_function).",
         )
     rng = np.random.default_rng(seed)
+    if exercise.trial is not None:
+        return _run_trials(exercise, fn, rng)
     arg_names = _argument_names(exercise.signature)
     for _ in range(exercise.n_cases):
         args = exercise.make_inputs(rng)
@@ -219,7 +253,7 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
         else:
             gots = (got,)
         for output, exp, g in zip(exercise.outputs, expected, gots, strict=True):
-            problem = _compare(output, np.asarray(exp, dtype=np.float64), g)
+            problem = compare(output, np.asarray(exp, dtype=np.float64), g)
             if problem:
                 return CheckResult(
                     name,
@@ -228,6 +262,28 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
                     f"The input was {_format_args(args, arg_names)}.\n"
                     f"Hint: {exercise.hint}",
                 )
+    return CheckResult(
+        name,
+        True,
+        f"{name}: correct. Your function agrees with the numerical gradient on "
+        f"{exercise.n_cases} random inputs.",
+    )
+
+
+def _run_trials(
+    exercise: Exercise, fn: Callable[..., Any], rng: np.random.Generator
+) -> CheckResult:
+    """Run a custom exercise's ``trial`` on fresh cases, turning every failure into words."""
+    name = exercise.name
+    assert exercise.trial is not None
+    for _ in range(exercise.n_cases):
+        with np.errstate(all="ignore"):
+            try:
+                problem = exercise.trial(fn, rng)
+            except Exception as err:  # the learner's bug: report it, do not raise
+                return CheckResult(name, False, f"{name}: not yet. {_describe_call_error(err)}.")
+        if problem:
+            return CheckResult(name, False, f"{name}: not yet. {problem}\nHint: {exercise.hint}")
     return CheckResult(
         name,
         True,
