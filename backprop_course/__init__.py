@@ -12,6 +12,13 @@ Modules
 scalar      :class:`Value`, scalar reverse-mode autodiff (chapter 3)
 tensor      :class:`Tensor`, reverse-mode autodiff on NumPy arrays (chapter 8)
 gradcheck   numerical gradients and gradient checking (every chapter)
+layers      explicit forward/backward pairs, backprop by hand (chapters 5-6)
+nn          Module, Linear, Sequential, MLP on Tensor (PyTorch-shaped)
+losses      mse, binary_cross_entropy, cross_entropy on Tensors
+optim       SGD (with momentum) and Adam
+init        weight initialisers (Xavier/Glorot, He)
+data        the course's data sets and mini-batches
+train       the training loop, fit()
 symbolic    SymPy derivations shared by the chapters and the tests
 viz         figures shared by the chapters (imported on first use: it loads matplotlib)
 exercises   checkers for the exercises
@@ -20,7 +27,7 @@ exercises   checkers for the exercises
 import importlib
 from typing import Any
 
-from . import exercises, gradcheck, symbolic
+from . import data, exercises, gradcheck, init, layers, losses, nn, optim, symbolic, train
 from .gradcheck import GradcheckReport, numerical_gradient, rel_error
 from .scalar import Value
 from .tensor import BackwardError, Tensor
@@ -36,6 +43,13 @@ __all__ = [
     "numerical_gradient",
     "rel_error",
     "symbolic",
+    "layers",
+    "nn",
+    "losses",
+    "optim",
+    "init",
+    "data",
+    "train",
     "exercises",
     "viz",
 ]

@@ -1,0 +1,279 @@
+"""Neural-network modules on :class:`~backprop_course.tensor.Tensor`, shaped like PyTorch's.
+
+``Module`` gives ``parameters()``, ``zero_grad()`` and ``__call__``; ``Linear``,
+``Sequential`` and ``MLP`` are built from it. The names are PyTorch's so that
+moving on is free; the machinery is the course's own and small enough to read:
+
+>>> import numpy as np, backprop_course as bc
+>>> model = bc.nn.MLP([2, 8, 3], activation="tanh", rng=0)
+>>> logits = model(np.zeros((5, 2)))
+>>> logits.shape
+(5, 3)
+
+One difference from PyTorch: ``Linear.W`` has shape ``(in_features, out_features)``
+and a layer computes ``x @ W + b``, as the book writes it (PyTorch stores the
+transpose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import init as initialisers
+from .tensor import Tensor
+
+__all__ = ["Module", "linear", "Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP"]
+
+
+def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor:
+    """``x @ W + b`` as one node of the graph, with the dense layer's three backward equations.
+
+    It gives the same values and gradients as ``x @ W + b`` built from two
+    operations, with one node instead of two and no broadcasting to undo
+    (chapter 8 checks this to 1e-12).
+
+    Parameters
+    ----------
+    x : Tensor or array, shape (N, D_in) or (D_in,)
+    W : Tensor, shape (D_in, D_out)
+    b : Tensor, shape (D_out,), optional
+    """
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    xd, Wd = x.data, W.data
+    if xd.ndim not in (1, 2) or Wd.ndim != 2:
+        raise ValueError(
+            f"linear needs x (N, D_in) or (D_in,) and W (D_in, D_out); got x {x.shape}, W {W.shape}"
+        )
+    if xd.shape[-1] != Wd.shape[0]:
+        raise ValueError(
+            f"cannot multiply {x.shape} @ {W.shape}: inner dimensions {xd.shape[-1]} and "
+            f"{Wd.shape[0]} differ"
+        )
+    z = xd @ Wd
+    if b is not None:
+        if b.shape != (Wd.shape[1],):
+            raise ValueError(f"bias has shape {b.shape}, expected ({Wd.shape[1]},)")
+        z += b.data
+    prev = (x, W) if b is None else (x, W, b)
+    out = Tensor._result(z, prev, "linear")
+    if out.requires_grad:
+
+        def _backward(grad: np.ndarray) -> None:  # grad = dL/dz = delta
+            if x.requires_grad:
+                x._accumulate(grad @ Wd.T)  # dx = delta W^T
+            if W.requires_grad:
+                W._accumulate(np.outer(xd, grad) if xd.ndim == 1 else xd.T @ grad)  # dW = x^T delta
+            if b is not None and b.requires_grad:
+                b._accumulate(grad if grad.ndim == 1 else grad.sum(axis=0))  # db = sum of delta
+
+        out._backward = _backward
+    return out
+
+
+class Module:
+    """Base class: a callable with parameters.
+
+    Subclasses set their parameters (Tensors with ``requires_grad=True``) and
+    sub-modules as attributes and define ``forward``. ``parameters()`` finds them
+    all, in the order they were assigned.
+    """
+
+    def forward(self, *args: Any) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any) -> Tensor:
+        return self.forward(*args)
+
+    def parameters(self) -> list[Tensor]:
+        """Every parameter of this module and its sub-modules, each once."""
+        found: list[Tensor] = []
+        seen: set[int] = set()
+
+        def visit(obj: Any) -> None:
+            if isinstance(obj, Tensor):
+                if obj.requires_grad and id(obj) not in seen:
+                    seen.add(id(obj))
+                    found.append(obj)
+            elif isinstance(obj, Module):
+                for value in vars(obj).values():
+                    visit(value)
+            elif isinstance(obj, list | tuple):
+                for item in obj:
+                    visit(item)
+
+        for value in vars(self).values():
+            visit(value)
+        return found
+
+    def zero_grad(self) -> None:
+        """Forget every parameter's gradient (``grad = None``), before the next backward pass."""
+        for p in self.parameters():
+            p.grad = None
+
+    def num_parameters(self) -> int:
+        """How many numbers the parameters hold."""
+        return sum(p.size for p in self.parameters())
+
+
+_INITIALISERS: dict[str, Callable[..., np.ndarray]] = {
+    "xavier": initialisers.xavier_uniform,
+    "glorot": initialisers.xavier_uniform,
+    "xavier_normal": initialisers.xavier_normal,
+    "he": initialisers.he_normal,
+    "he_uniform": initialisers.he_uniform,
+    "uniform": initialisers.uniform,
+}
+
+
+class Linear(Module):
+    """A dense layer ``x @ W + b`` with ``W`` of shape (in_features, out_features).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    bias : bool, default True
+    init : {"xavier", "glorot", "xavier_normal", "he", "he_uniform", "uniform"}, default "xavier"
+        How ``W`` is drawn (see :mod:`backprop_course.init`); ``b`` starts at zero.
+    rng : int or numpy.random.Generator, optional
+        Seed or generator for ``W``.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        init: str = "xavier",
+        rng: initialisers.RngLike = None,
+    ) -> None:
+        if init not in _INITIALISERS:
+            raise ValueError(f"unknown init {init!r}; choose one of {sorted(_INITIALISERS)}")
+        self.in_features, self.out_features = in_features, out_features
+        self.W = Tensor(_INITIALISERS[init](in_features, out_features, rng), requires_grad=True)
+        self.b = Tensor(np.zeros(out_features), requires_grad=True) if bias else None
+
+    def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"{self!r} expects inputs of shape (N, {self.in_features}), got {x.shape}"
+            )
+        return linear(x, self.W, self.b)
+
+    def __repr__(self) -> str:
+        return f"Linear({self.in_features}, {self.out_features}, bias={self.b is not None})"
+
+
+class ReLU(Module):
+    """Elementwise max(0, x)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.relu()
+
+    def __repr__(self) -> str:
+        return "ReLU()"
+
+
+class Tanh(Module):
+    """Elementwise tanh."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.tanh()
+
+    def __repr__(self) -> str:
+        return "Tanh()"
+
+
+class Sigmoid(Module):
+    """Elementwise logistic function."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.sigmoid()
+
+    def __repr__(self) -> str:
+        return "Sigmoid()"
+
+
+_ACTIVATIONS: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+
+
+class Sequential(Module):
+    """Modules applied one after the other: ``Sequential(Linear(2, 8), Tanh(), Linear(8, 1))``."""
+
+    def __init__(self, *layers: Module) -> None:
+        for layer in layers:
+            if not isinstance(layer, Module):
+                raise TypeError(f"Sequential takes Modules, got {type(layer).__name__}")
+        self.layers = list(layers)
+
+    def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        out = x if isinstance(x, Tensor) else Tensor(x)
+        for layer in self.layers:
+            out = layer(out)
+        return out
+
+    def __getitem__(self, i: int) -> Module:
+        return self.layers[i]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+    def __repr__(self) -> str:
+        inner = ",\n".join(f"  {layer!r}" for layer in self.layers)
+        return f"{type(self).__name__}(\n{inner}\n)"
+
+
+class MLP(Sequential):
+    """A multi-layer perceptron: Linear layers with an activation between them.
+
+    ``MLP([64, 128, 64, 10])`` is ``Linear(64, 128), ReLU(), Linear(128, 64), ReLU(),
+    Linear(64, 10)``: the last layer has no activation, so its outputs are logits
+    for :func:`~backprop_course.losses.cross_entropy`.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Input size, hidden sizes, output size (at least two numbers).
+    activation : {"relu", "tanh", "sigmoid"}, default "relu"
+    output_activation : {"relu", "tanh", "sigmoid"} or None, default None
+    init : str, optional
+        The weights' initialiser; by default "he" for ReLU and "xavier" otherwise.
+    rng : int or numpy.random.Generator, optional
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str = "relu",
+        *,
+        output_activation: str | None = None,
+        init: str | None = None,
+        rng: initialisers.RngLike = None,
+    ) -> None:
+        sizes = list(sizes)
+        if len(sizes) < 2 or not all(isinstance(n, int | np.integer) and n >= 1 for n in sizes):
+            raise ValueError(f"sizes must be at least two positive ints, got {sizes}")
+        for name in (activation, output_activation):
+            if name is not None and name not in _ACTIVATIONS:
+                raise ValueError(
+                    f"unknown activation {name!r}; choose one of {sorted(_ACTIVATIONS)}"
+                )
+        init = init or ("he" if activation == "relu" else "xavier")
+        generator = initialisers.as_rng(rng)
+        layers: list[Module] = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+            layers.append(Linear(n_in, n_out, init=init, rng=generator))
+            last = i == len(sizes) - 2
+            if not last:
+                layers.append(_ACTIVATIONS[activation]())
+            elif output_activation is not None:
+                layers.append(_ACTIVATIONS[output_activation]())
+        super().__init__(*layers)
+        self.sizes = sizes

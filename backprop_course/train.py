@@ -1,0 +1,117 @@
+"""The training loop: forward pass, error, backward pass, weight update, over mini-batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .data import batches
+from .init import RngLike, as_rng
+from .nn import Module
+from .optim import Optimizer
+from .tensor import Tensor
+
+__all__ = ["History", "fit", "predict", "accuracy"]
+
+
+@dataclass
+class History:
+    """What :func:`fit` recorded, one entry per epoch (``step_loss`` has one per step)."""
+
+    loss: list[float] = field(default_factory=list)
+    step_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+
+
+def predict(model: Module, X: np.ndarray) -> np.ndarray:
+    """The predicted class of each row: the argmax of the model's outputs."""
+    return model(Tensor(X)).data.argmax(axis=1)
+
+
+def accuracy(model: Module, X: np.ndarray, y: np.ndarray) -> float:
+    """The fraction of rows of ``X`` whose predicted class equals ``y``."""
+    return float((predict(model, X) == np.asarray(y)).mean())
+
+
+def fit(
+    model: Module,
+    loss_fn: Callable[[Tensor, np.ndarray], Tensor],
+    optimizer: Optimizer,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int = 10,
+    batch_size: int = 32,
+    seed: RngLike = 0,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+    classification: bool = True,
+    progress: bool = True,
+) -> History:
+    """Train ``model`` with mini-batch gradient descent and return the history.
+
+    Each step is the four steps of the 1986 paper on one mini-batch: forward pass
+    (``model(X_batch)``), error (``loss_fn``), backward pass (``loss.backward()``)
+    and weight update (``optimizer.step()``).
+
+    Parameters
+    ----------
+    model : Module
+    loss_fn : callable
+        ``loss_fn(outputs, y_batch) -> scalar Tensor``, e.g. ``losses.cross_entropy``.
+    optimizer : Optimizer
+        Built on ``model.parameters()``.
+    X, y : numpy.ndarray
+        Training inputs (N, D) and targets (labels (N,) or values).
+    epochs, batch_size : int
+    seed : int or numpy.random.Generator
+        Shuffles the batches; the same seed gives the same run.
+    validation : (X_val, y_val), optional
+        Evaluated after every epoch.
+    classification : bool, default True
+        Record accuracies (argmax of the outputs against integer labels).
+    progress : bool, default True
+        Show a tqdm progress bar with the running loss.
+    """
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    rng = as_rng(seed)
+    history = History()
+    steps_per_epoch = -(-len(X) // batch_size)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=epochs * steps_per_epoch, desc="training", unit="step")
+    try:
+        for _ in range(epochs):
+            total, count = 0.0, 0
+            for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
+                loss = loss_fn(model(Tensor(X_batch)), y_batch)  # forward pass and error
+                optimizer.zero_grad()
+                loss.backward()  # backward pass
+                optimizer.step()  # weight update
+                value = loss.item()
+                history.step_loss.append(value)
+                total += value * len(X_batch)
+                count += len(X_batch)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{value:.4f}")
+            history.loss.append(total / count)
+            if classification:
+                history.train_accuracy.append(accuracy(model, X, y))
+            if validation is not None:
+                X_val, y_val = validation
+                history.val_loss.append(loss_fn(model(Tensor(X_val)), y_val).item())
+                if classification:
+                    history.val_accuracy.append(accuracy(model, X_val, y_val))
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
