@@ -12,6 +12,8 @@ Modules
 scalar      :class:`Value`, scalar reverse-mode autodiff (chapter 3)
 tensor      :class:`Tensor`, reverse-mode autodiff on NumPy arrays (chapter 8)
 gradcheck   numerical gradients and gradient checking (every chapter)
+dual        forward mode: dual numbers, jvp (chapter 4)
+descent     plain gradient descent, returning the path of iterates (chapter 1)
 layers      explicit forward/backward pairs, backprop by hand (chapters 5-6)
 nn          Module, Linear, Sequential, MLP on Tensor (PyTorch-shaped)
 losses      mse, binary_cross_entropy, cross_entropy on Tensors
@@ -27,7 +29,20 @@ exercises   checkers for the exercises
 import importlib
 from typing import Any
 
-from . import data, exercises, gradcheck, init, layers, losses, nn, optim, symbolic, train
+from . import (
+    data,
+    descent,
+    dual,
+    exercises,
+    gradcheck,
+    init,
+    layers,
+    losses,
+    nn,
+    optim,
+    symbolic,
+    train,
+)
 from .gradcheck import GradcheckReport, numerical_gradient, rel_error
 from .scalar import Value
 from .tensor import BackwardError, Tensor
@@ -43,6 +58,8 @@ __all__ = [
     "numerical_gradient",
     "rel_error",
     "symbolic",
+    "descent",
+    "dual",
     "layers",
     "nn",
     "losses",

@@ -188,7 +188,8 @@ class Value:
         out = Value._result(data, (self,), f"**{exponent:g}")
 
         def _backward(grad: float) -> None:
-            self.grad += grad * exponent * self.data ** (exponent - 1)  # d(a^n)/da = n a^(n-1)
+            if exponent != 0:  # a^0 = 1 is constant, even at a = 0
+                self.grad += grad * exponent * self.data ** (exponent - 1)  # n a^(n-1)
 
         out._backward = _backward
         return out

@@ -141,6 +141,10 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         self.data: np.ndarray = _as_array(data)
+        if requires_grad and self.data is data:
+            # A parameter owns its array: an optimiser updates it in place, which
+            # must not change the caller's array.
+            self.data = self.data.copy()
         self.grad: np.ndarray | None = None
         self.requires_grad = bool(requires_grad)
         self._prev: tuple[Tensor, ...] = ()
@@ -274,6 +278,8 @@ class Tensor:
         return out
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
+        if isinstance(exponent, np.ndarray) and exponent.ndim == 0:
+            exponent = exponent.item()  # a 0-d array is a number
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             return self._pow_number(float(exponent))
         # A tensor exponent: a**b = exp(b log a) needs a > 0.
@@ -291,6 +297,9 @@ class Tensor:
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
+                if n == 0:  # a^0 = 1 is constant, even at a = 0
+                    self._accumulate(np.zeros_like(grad))
+                    return
                 self._accumulate(grad * n * self.data ** (n - 1))  # d(a^n)/da = n a^(n-1)
 
             out._backward = _backward
@@ -327,11 +336,13 @@ class Tensor:
                 # View 1-D operands as a row (a) or a column (b), as matmul does.
                 a2 = a[None, :] if a.ndim == 1 else a
                 b2 = b[:, None] if b.ndim == 1 else b
+                # Restore the axes matmul removed; the column first, so that a
+                # 0-d grad (vector @ vector) becomes (1,) and then (1, 1).
                 g = grad
-                if a.ndim == 1:
-                    g = np.expand_dims(g, -2)
                 if b.ndim == 1:
                     g = np.expand_dims(g, -1)
+                if a.ndim == 1:
+                    g = np.expand_dims(g, -2)
                 if self.requires_grad:  # dL/dA = dL/dC B^T
                     da = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape)
                     self._accumulate(da.reshape(a.shape))

@@ -13,7 +13,7 @@ from .nn import Module
 from .optim import Optimizer
 from .tensor import Tensor
 
-__all__ = ["History", "fit", "predict", "accuracy"]
+__all__ = ["History", "fit", "predict", "accuracy", "confusion_matrix"]
 
 
 @dataclass
@@ -35,6 +35,42 @@ def predict(model: Module, X: np.ndarray) -> np.ndarray:
 def accuracy(model: Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of rows of ``X`` whose predicted class equals ``y``."""
     return float((predict(model, X) == np.asarray(y)).mean())
+
+
+def confusion_matrix(
+    y_true: np.ndarray, y_pred: np.ndarray, n_classes: int | None = None
+) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs: entry (i, j) counts class i predicted as j.
+
+    The diagonal holds the correct predictions, so ``trace / sum`` is the accuracy.
+
+    Parameters
+    ----------
+    y_true, y_pred : numpy.ndarray of int, shape (N,)
+    n_classes : int, optional
+        The matrix's size; by default one more than the largest class seen.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n_classes, n_classes)
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(
+            f"y_true and y_pred must be 1-D of the same length, got {y_true.shape} and "
+            f"{y_pred.shape}"
+        )
+    if y_true.size and (y_true.dtype.kind not in "iu" or y_pred.dtype.kind not in "iu"):
+        raise ValueError("y_true and y_pred must hold integer classes")
+    if y_true.size and min(y_true.min(), y_pred.min()) < 0:
+        raise ValueError("classes must be non-negative")
+    seen = int(max(y_true.max(), y_pred.max())) + 1 if y_true.size else 0
+    n = seen if n_classes is None else n_classes
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < max(seen, 1):
+        raise ValueError(f"n_classes must be an int of at least {max(seen, 1)}, got {n_classes!r}")
+    counts = np.zeros((n, n), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
 
 
 def fit(

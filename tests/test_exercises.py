@@ -7,6 +7,8 @@ import pytest
 
 from backprop_course.exercises import EXERCISES, check, describe, list_exercises
 
+CHAPTER_2 = list_exercises(chapter=2)
+
 
 def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
@@ -54,13 +56,18 @@ WRONG = {
 }
 
 
-def test_every_exercise_has_a_tested_solution() -> None:
-    assert set(SOLUTIONS) == set(EXERCISES) == set(WRONG)
-    assert list_exercises() == list(EXERCISES)
-    assert list_exercises(chapter=2) == ["sigmoid_derivative", "neuron_grads", "neuron_input_grad"]
+def test_every_chapter_2_exercise_has_a_tested_solution() -> None:
+    assert set(SOLUTIONS) == set(CHAPTER_2) == set(WRONG)
+    assert CHAPTER_2 == ["sigmoid_derivative", "neuron_grads", "neuron_input_grad"]
+    assert set(CHAPTER_2) <= set(list_exercises()) == set(EXERCISES)
 
 
-@pytest.mark.parametrize("name", list(EXERCISES))
+def test_exercises_are_listed_in_book_order() -> None:
+    chapters = [EXERCISES[name].chapter for name in list_exercises()]
+    assert chapters == sorted(chapters)
+
+
+@pytest.mark.parametrize("name", CHAPTER_2)
 @pytest.mark.parametrize("seed", [None, 0, 1, 2])
 def test_correct_solution_passes(
     name: str, seed: int | None, capsys: pytest.CaptureFixture
@@ -82,7 +89,7 @@ def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str)
     assert "Hint:" in result.message or "Return a tuple" in result.message
 
 
-@pytest.mark.parametrize("name", list(EXERCISES))
+@pytest.mark.parametrize("name", CHAPTER_2)
 def test_a_raising_function_is_reported_not_raised(name: str) -> None:
     def broken(*args):
         return 1 / 0

@@ -88,6 +88,6 @@ def check(
     else:
         result = run_check(EXERCISES[name], fn, seed=seed)
     if not quiet:
-        print(result.message)
+        print(result)
         result._printed = True
     return result

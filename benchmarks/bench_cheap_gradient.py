@@ -1,0 +1,65 @@
+"""The cheap-gradient principle, measured: (loss + gradient) time / loss time for the MLP.
+
+    python benchmarks/bench_cheap_gradient.py [--rounds 21]
+
+Reverse mode computes the whole gradient for a small constant times the cost of
+evaluating the function, whatever the number of parameters (Griewank & Walther).
+Here "function" is the MLP's loss evaluated by ``backprop_course`` with no
+parameter requiring a gradient (so no graph is recorded), and "gradient" is the
+same loss with the graph recorded plus ``backward()``. Target: at most 3, at
+batch 64 and at batch 1024.
+"""
+
+from __future__ import annotations
+
+import _harness  # noqa: F401  (first: pins the BLAS threads)
+
+import argparse
+import statistics
+
+import numpy as np
+
+import backprop_course as bc
+from backprop_course import losses, nn
+
+SIZES = [64, 128, 64, 10]
+
+
+def ratio(X: np.ndarray, y: np.ndarray, batch: int, rounds: int) -> tuple[float, float]:
+    """Median seconds of the loss alone and of loss + gradient, at one batch size."""
+    rows = np.random.default_rng(0).permutation(len(X))[:batch]
+    x, t = bc.Tensor(X[rows]), y[rows]
+    model = nn.MLP(SIZES, rng=0)
+    params = model.parameters()
+
+    def loss_only() -> float:
+        for p in params:
+            p.requires_grad = False
+        value = losses.cross_entropy(model(x), t).item()
+        for p in params:
+            p.requires_grad = True
+        return value
+
+    def loss_and_gradient() -> None:
+        model.zero_grad()
+        losses.cross_entropy(model(x), t).backward()
+
+    times = _harness.interleaved({"f": loss_only, "grad": loss_and_gradient}, rounds=rounds)
+    return statistics.median(times["f"]), statistics.median(times["grad"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21)
+    args = parser.parse_args()
+    X, y = bc.data.digits()
+    print(f"MLP {SIZES}; {_harness.machine()}")
+    print("| batch | loss only (ms) | loss + gradient (ms) | ratio |")
+    print("| ---: | ---: | ---: | ---: |")
+    for batch in (64, 1024):
+        f, g = ratio(X, y, batch, args.rounds)
+        print(f"| {batch} | {f * 1e3:.3f} | {g * 1e3:.3f} | {g / f:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The scalar engine: ``bc.Value`` vs micrograd, and the backward pass's growth with graph size.
+
+    python benchmarks/bench_scalar.py [--rounds 21]
+
+1. Forward + backward of a 64-16-10 MLP (ReLU hidden layer, squared error) built
+   from scalars, one sample per call, with the same code for both engines (they
+   share the operator surface). micrograd is skipped if not installed.
+2. The time per node of ``backward()`` on chains of 10^4 .. 10^6 nodes: it should
+   stay flat (linear total time), and nothing may hit a recursion limit.
+"""
+
+from __future__ import annotations
+
+import _harness  # noqa: F401  (first: pins the BLAS threads)
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+import backprop_course as bc
+
+SIZES = (64, 16, 10)
+
+
+def make_mlp(value_cls, rng: np.random.Generator):
+    layers = []
+    for n_in, n_out in zip(SIZES[:-1], SIZES[1:], strict=True):
+        W = [[value_cls(float(w)) for w in row] for row in rng.normal(0, n_in**-0.5, (n_out, n_in))]
+        b = [value_cls(0.0) for _ in range(n_out)]
+        layers.append((W, b))
+    return layers
+
+
+def forward_backward(layers, x: list[float], target: list[float]):
+    h = x
+    for i, (W, b) in enumerate(layers):
+        out = []
+        for row, bias in zip(W, b, strict=True):
+            z = bias
+            for w, xi in zip(row, h, strict=True):
+                z = z + w * xi
+            out.append(z.relu() if i < len(layers) - 1 else z)
+        h = out
+    loss = h[0] * 0.0
+    for o, t in zip(h, target, strict=True):
+        loss = loss + (o - t) ** 2
+    loss.backward()
+    return loss
+
+
+def check_same_gradients(layers_a, layers_b, x, t) -> None:
+    la, lb = forward_backward(layers_a, x, t), forward_backward(layers_b, x, t)
+    assert abs(la.data - lb.data) < 1e-9 * max(1.0, abs(la.data))
+    ga = [w.grad for W, _ in layers_a for row in W for w in row]
+    gb = [w.grad for W, _ in layers_b for row in W for w in row]
+    err = bc.rel_error(np.array(ga), np.array(gb))
+    assert err < 1e-9, f"the engines disagree: {err:.1e}"
+    print(f"  micrograd and bc.Value give the same loss and gradients (rel. error {err:.1e})")
+
+
+def chain_backward_time(n: int) -> float:
+    x = bc.Value(0.5)
+    y = x
+    for _ in range(n // 2):  # two nodes per step
+        y = y * 1.0000001 + 0.0
+    start = time.perf_counter()
+    y.backward()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21)
+    args = parser.parse_args()
+    print(f"scalar MLP {SIZES}, forward + backward per sample; {_harness.machine()}")
+    rng = np.random.default_rng(0)
+    x = [float(v) for v in rng.random(SIZES[0])]
+    t = [float(v) for v in rng.random(SIZES[-1])]
+    ours = make_mlp(bc.Value, np.random.default_rng(1))
+    systems = {"bc.Value": lambda: forward_backward(ours, x, t)}
+    if _harness.available("micrograd"):
+        from micrograd.engine import Value as MicroValue
+
+        theirs = make_mlp(MicroValue, np.random.default_rng(1))
+        check_same_gradients(ours, theirs, x, t)
+        systems["micrograd"] = lambda: forward_backward(theirs, x, t)
+    else:
+        print("micrograd is not installed: skipped (pip install -r benchmarks/requirements.txt)")
+    times = _harness.interleaved(systems, rounds=args.rounds)
+    ref = "micrograd" if "micrograd" in systems else "bc.Value"
+    print()
+    print(_harness.table(times, reference=ref))
+    if "micrograd" in systems:
+        speedup = statistics.median(times["micrograd"]) / statistics.median(times["bc.Value"])
+        print(f"\nbc.Value is {speedup:.2f}x faster than micrograd (target: at least 3)")
+
+    print(f"\nbackward() on chains (recursion limit stays {sys.getrecursionlimit()}):")
+    print("| nodes | backward (s) | per node (us) |")
+    print("| ---: | ---: | ---: |")
+    per_node = {}
+    for n in (10_000, 100_000, 1_000_000):
+        seconds = min(chain_backward_time(n) for _ in range(3 if n < 1_000_000 else 1))
+        per_node[n] = seconds / n
+        print(f"| {n:,} | {seconds:.3f} | {per_node[n] * 1e6:.2f} |")
+    growth = per_node[1_000_000] / per_node[10_000]
+    print(f"\ntime per node at 10^6 / at 10^4 = {growth:.2f} (linear: about 1)")
+
+
+if __name__ == "__main__":
+    main()

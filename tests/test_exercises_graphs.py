@@ -1,0 +1,253 @@
+"""The chapter 3 checkers accept correct answers and explain wrong ones, never raising."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import pytest
+
+import backprop_course as bc
+from backprop_course.exercises import EXERCISES, check, list_exercises
+from backprop_course.exercises.graphs import fanout_loss
+
+# ------------------------------------------------------------------ solutions
+
+
+def value_sin(v: bc.Value) -> bc.Value:
+    out = bc.Value._result(math.sin(v.data), (v,), "sin")
+
+    def _backward(grad: float) -> None:
+        v.grad += grad * math.cos(v.data)
+
+    out._backward = _backward
+    return out
+
+
+def topological_sort(root: bc.Value) -> list[bc.Value]:
+    order, visited, stack = [], set(), [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in node.children)
+    return order
+
+
+def topological_sort_by_value(root: bc.Value) -> list[bc.Value]:
+    """Another correct answer: Kahn's algorithm, counting each node's unfinished users."""
+    users: dict[bc.Value, int] = {}
+    stack, seen = [root], {root}
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            users[child] = users.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    ready, order = [root], []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child in node.children:
+            users[child] -= 1
+            if users[child] == 0:
+                ready.append(child)
+    return order[::-1]
+
+
+def backward_by_hand(a: float, b: float, c: float) -> tuple[float, float, float]:
+    t = math.tanh(a * b + c)
+    dL_dd = a * (1 - t**2)  # noqa: N806 (the book's symbol)
+    return t + dL_dd * b, dL_dd * a, dL_dd
+
+
+SOLUTIONS = {
+    "value_sin": [value_sin],
+    "topological_sort": [topological_sort, topological_sort_by_value],
+    "backward_by_hand": [backward_by_hand],
+}
+
+# -------------------------------------------------------------- wrong answers
+
+
+def sin_overwrites(v: bc.Value) -> bc.Value:
+    out = bc.Value._result(math.sin(v.data), (v,), "sin")
+
+    def _backward(grad: float) -> None:
+        v.grad = grad * math.cos(v.data)  # the classic bug: = instead of +=
+
+    out._backward = _backward
+    return out
+
+
+def sin_wrong_sign(v: bc.Value) -> bc.Value:
+    out = bc.Value._result(math.sin(v.data), (v,), "sin")
+
+    def _backward(grad: float) -> None:
+        v.grad -= grad * math.cos(v.data)
+
+    out._backward = _backward
+    return out
+
+
+def sin_no_backward(v: bc.Value) -> bc.Value:
+    return bc.Value._result(math.sin(v.data), (v,), "sin")
+
+
+def sin_forgets_its_input(v: bc.Value) -> bc.Value:
+    return bc.Value(math.sin(v.data))
+
+
+def sin_uses_cos(v: bc.Value) -> bc.Value:
+    out = bc.Value._result(math.cos(v.data), (v,), "sin")
+    out._backward = lambda grad: None
+    return out
+
+
+def sort_recursive(root: bc.Value) -> list[bc.Value]:
+    order, seen = [], set()
+
+    def visit(node: bc.Value) -> None:
+        if node not in seen:
+            seen.add(node)
+            for child in node.children:
+                visit(child)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+def sort_breadth_first(root: bc.Value) -> list[bc.Value]:
+    order, seen, queue = [], {root}, deque([root])
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for child in node.children:
+            if child not in seen:
+                seen.add(child)
+                queue.append(child)
+    return order[::-1]
+
+
+def sort_without_visited_set(root: bc.Value) -> list[bc.Value]:
+    order, stack = [], [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in node.children)
+    return order
+
+
+def by_hand_one_path(a: float, b: float, c: float) -> tuple[float, float, float]:
+    t = math.tanh(a * b + c)
+    dL_dd = a * (1 - t**2)  # noqa: N806
+    return dL_dd * b, dL_dd * a, dL_dd  # forgets the path L = a * t
+
+
+WRONG = {
+    "value_sin": [
+        (sin_overwrites, "+="),
+        (sin_wrong_sign, "sign is wrong"),
+        (sin_no_backward, "No gradient arrived"),
+        (sin_forgets_its_input, "does not record v as its input"),
+        (sin_uses_cos, "forward pass is wrong"),
+        (lambda v: math.sin(v.data), "should return a Value, got float"),
+        (lambda v: v, "forward pass is wrong"),
+    ],
+    "topological_sort": [
+        (sort_recursive, "RecursionError"),
+        (sort_breadth_first, "after its inputs"),
+        (sort_without_visited_set, "appears twice"),
+        (lambda root: topological_sort(root)[:-1], "the root itself"),
+        (lambda root: topological_sort(root)[::-1], "after its inputs"),
+        (lambda root: None, "returned None"),
+        (lambda root: root, "Expected a list of Values, got Value"),
+        (lambda root: [n.data for n in topological_sort(root)], "contains a float"),
+    ],
+    "backward_by_hand": [
+        (by_hand_one_path, "only one of the two paths"),
+        (lambda a, b, c: backward_by_hand(a, b, c)[:2], "tuple of 3 numbers"),
+        (lambda a, b, c: None, "returned None"),
+        (lambda a, b, c: (1.0, "x", 2.0), "dL/db: expected a number, got str"),
+        (lambda a, b, c: tuple(-g for g in backward_by_hand(a, b, c)), "expected"),
+        (lambda a, b, c: (backward_by_hand(a, b, c)[0], 0.0, 0.0), "dL/db: expected"),
+    ],
+}
+
+CHAPTER_3 = ["value_sin", "topological_sort", "backward_by_hand"]
+
+
+def test_chapter_3_exercises_are_registered_in_book_order() -> None:
+    assert list_exercises(chapter=3) == CHAPTER_3
+    assert set(SOLUTIONS) == set(WRONG) == set(CHAPTER_3)
+    assert all(EXERCISES[name].chapter == 3 for name in CHAPTER_3)
+
+
+@pytest.mark.parametrize(
+    ("name", "solution"), [(n, f) for n, fs in SOLUTIONS.items() for f in fs]
+)
+@pytest.mark.parametrize("seed", [None, 0, 1, 2])
+def test_correct_solution_passes(name: str, solution, seed: int | None, capsys) -> None:
+    result = check(name, solution, seed=seed)
+    assert result.passed, result.message
+    assert "correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "phrase"),
+    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
+)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str, seed) -> None:
+    result = check(name, wrong, quiet=True, seed=seed)
+    assert not result.passed
+    assert phrase in result.message, result.message
+    assert result.message.startswith(f"{name}: not yet.")
+
+
+@pytest.mark.parametrize("name", CHAPTER_3)
+def test_a_raising_function_is_reported_not_raised(name: str) -> None:
+    def broken(*args):
+        raise ValueError("boom")
+
+    result = check(name, broken, quiet=True, seed=0)
+    assert not result.passed
+    assert "raised ValueError: boom" in result.message
+
+
+@pytest.mark.parametrize("name", CHAPTER_3)
+def test_not_a_function(name: str) -> None:
+    result = check(name, 42, quiet=True)
+    assert not result.passed and "expected a function" in result.message
+
+
+def test_the_recursion_verdict_names_the_chain_and_the_fix() -> None:
+    message = check("topological_sort", sort_recursive, quiet=True, seed=0).message
+    assert "right on small graphs" in message
+    assert "5,000 nodes" in message and "explicit stack" in message
+    # the checker recovered: a correct answer still passes afterwards
+    assert check("topological_sort", topological_sort, quiet=True, seed=0).passed
+
+
+def test_the_overwrite_bug_is_caught_only_where_a_value_is_used_twice() -> None:
+    message = check("value_sin", sin_overwrites, quiet=True, seed=0).message
+    assert "used twice" in message
+    assert "sin(x) + y" not in message  # the expressions without fan-out passed
+
+
+def test_fanout_loss_is_the_expression_of_the_exercise() -> None:
+    a, b, c = bc.Value(0.7), bc.Value(-1.2), bc.Value(0.3)
+    loss = a * (a * b + c).tanh()
+    assert math.isclose(loss.data, fanout_loss(0.7, -1.2, 0.3))
+    loss.backward()
+    by_hand = backward_by_hand(0.7, -1.2, 0.3)
+    for got, want in zip((a.grad, b.grad, c.grad), by_hand, strict=True):
+        assert math.isclose(got, want, rel_tol=1e-12)
