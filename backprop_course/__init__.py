@@ -21,6 +21,7 @@ optim       SGD (with momentum) and Adam
 init        weight initialisers (Xavier/Glorot, He)
 data        the course's data sets and mini-batches
 train       the training loop, fit()
+parallel    data parallelism: a batch's gradient from shards in worker processes
 symbolic    SymPy derivations shared by the chapters and the tests
 viz         figures shared by the chapters (imported on first use: it loads matplotlib)
 exercises   checkers for the exercises
@@ -40,6 +41,7 @@ from . import (
     losses,
     nn,
     optim,
+    parallel,
     symbolic,
     train,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "init",
     "data",
     "train",
+    "parallel",
     "exercises",
     "viz",
 ]

@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=300, help="seconds a cell may run")
     args = parser.parse_args(argv)
     os.environ["PYTHONHASHSEED"] = "0"  # the kernel inherits it
+    # One BLAS thread: on a shared 2-core machine a multi-threaded BLAS can run
+    # a small network's training ten times slower, and the results are the same.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     paths = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
     for path in paths:
         try:
