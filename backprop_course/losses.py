@@ -102,15 +102,17 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
         raise ValueError("cross_entropy got an empty batch")
     y = check_labels(labels.data if isinstance(labels, Tensor) else labels, *logits.shape)
     logp = log_softmax(logits.data)
-    rows = np.arange(len(y))
-    loss = 0.0 - logp[rows, y].mean()  # 0.0 - x: a perfect fit gives 0.0, not -0.0
+    n = len(y)
+    rows = np.arange(n)
+    loss = 0.0 - logp[rows, y].sum() / n  # 0.0 - x: a perfect fit gives 0.0, not -0.0
     out = Tensor._result(np.asarray(loss), (logits,), "cross_entropy")
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
             dlogits = np.exp(logp)  # softmax(z)
             dlogits[rows, y] -= 1.0  # p - onehot(y)
-            logits._accumulate(dlogits * (grad / len(y)))
+            dlogits *= float(grad) / n  # the mean's 1/N, times dL/d(loss)
+            logits._accumulate(dlogits, owned=True)
 
         out._backward = _backward
     return out

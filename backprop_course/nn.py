@@ -62,12 +62,17 @@ def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:  # grad = dL/dz = delta
+            # each result below is a new array: owned=True spares a copy
             if x.requires_grad:
-                x._accumulate(grad @ Wd.T)  # dx = delta W^T
+                x._accumulate(grad @ Wd.T, owned=True)  # dx = delta W^T
             if W.requires_grad:
-                W._accumulate(np.outer(xd, grad) if xd.ndim == 1 else xd.T @ grad)  # dW = x^T delta
+                dW = np.outer(xd, grad) if xd.ndim == 1 else xd.T @ grad  # dW = x^T delta
+                W._accumulate(dW, owned=True)
             if b is not None and b.requires_grad:
-                b._accumulate(grad if grad.ndim == 1 else grad.sum(axis=0))  # db = sum of delta
+                if grad.ndim == 1:
+                    b._accumulate(grad)
+                else:
+                    b._accumulate(grad.sum(axis=0), owned=True)  # db = sum of delta
 
         out._backward = _backward
     return out

@@ -157,8 +157,13 @@ class Tensor:
         out = cls.__new__(cls)
         out.data = data
         out.grad = None
-        out.requires_grad = any(p.requires_grad for p in prev)
-        out._prev = prev if out.requires_grad else ()
+        requires_grad = False
+        for p in prev:
+            if p.requires_grad:
+                requires_grad = True
+                break
+        out.requires_grad = requires_grad
+        out._prev = prev if requires_grad else ()
         out._op = op
         out._backward = _no_backward
         return out
@@ -300,6 +305,11 @@ class Tensor:
                 if n == 0:  # a^0 = 1 is constant, even at a = 0
                     self._accumulate(np.zeros_like(grad))
                     return
+                if n < 1 and (self.data == 0).any():
+                    raise FloatingPointError(
+                        f"the derivative of x ** {n:g} is infinite at x = 0, and the "
+                        "tensor has zero entries"
+                    )
                 self._accumulate(grad * n * self.data ** (n - 1))  # d(a^n)/da = n a^(n-1)
 
             out._backward = _backward
@@ -437,12 +447,11 @@ class Tensor:
 
     def relu(self) -> Tensor:
         """Elementwise max(0, x); the derivative at 0 is taken to be 0."""
-        positive = self.data > 0
-        out = Tensor._result(np.where(positive, self.data, 0.0), (self,), "relu")
+        out = Tensor._result(np.maximum(self.data, 0.0), (self,), "relu")
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad * positive)
+                self._accumulate(grad * (self.data > 0))  # slope 1 where x > 0, else 0
 
             out._backward = _backward
         return out
@@ -554,13 +563,30 @@ class Tensor:
         return out
 
     # ----------------------------------------------------------- backward
-    def _accumulate(self, grad: np.ndarray) -> None:
-        """Add ``grad`` into ``self.grad`` (the chain rule's sum over paths)."""
+    def _accumulate(self, grad: np.ndarray, owned: bool = False) -> None:
+        """Add ``grad`` into ``self.grad`` (the chain rule's sum over paths).
+
+        ``owned=True`` promises that ``grad`` is a new array that nothing else
+        refers to, so that it can become a leaf's ``.grad`` without a copy.
+
+        A gradient always has its tensor's shape; a backward function that
+        passes anything else (a forgotten ``unbroadcast``, say) is stopped here,
+        where the mistake is made, instead of corrupting an update later.
+        """
+        if grad.shape != self.data.shape:
+            raise ValueError(
+                f"a backward pass gave a gradient of shape {grad.shape} to a tensor "
+                f"of shape {self.data.shape}: a gradient must have its tensor's shape "
+                "(was a broadcast not summed back?)"
+            )
         if self.grad is None:
             # A leaf's .grad belongs to the user: give it its own writable array
             # (grad may be shared with another input, as in a + b, or be a
             # read-only broadcast view). Inner nodes only read theirs.
-            self.grad = grad if self._prev else np.array(grad, dtype=self.data.dtype, copy=True)
+            if self._prev or (owned and grad.dtype == self.data.dtype):
+                self.grad = grad
+            else:
+                self.grad = np.array(grad, dtype=self.data.dtype, copy=True)
         else:
             self.grad = self.grad + grad
 
@@ -589,6 +615,12 @@ class Tensor:
                 "backward() on a tensor that does not require a gradient: none of the tensors "
                 "it was computed from was created with requires_grad=True"
             )
+        if not np.isfinite(self.data).all():
+            raise FloatingPointError(
+                f"backward() from a tensor that contains NaN or inf (shape {self.shape}): "
+                "the forward pass overflowed, or training has diverged (lower the learning "
+                "rate); no gradient was computed"
+            )
         if grad is None:
             if self.data.size != 1:
                 raise BackwardError(
@@ -609,7 +641,7 @@ class Tensor:
                 node.grad = None
         self._accumulate(seed)
         for node in reversed(order):
-            if node.grad is not None:
+            if node._prev and node.grad is not None:  # leaves have nothing to pass on
                 node._backward(node.grad)
 
 

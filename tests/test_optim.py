@@ -72,7 +72,14 @@ def test_bad_inputs() -> None:
         optim.SGD([bc.Tensor([1.0])], lr=0.1)
     with pytest.raises(TypeError, match="not a Tensor"):
         optim.SGD([np.zeros(2)], lr=0.1)
+
+
+def test_a_diverging_run_is_stopped_at_its_first_non_finite_loss() -> None:
+    w = bc.Tensor([1e200], requires_grad=True)
     opt = optim.SGD([w], lr=0.1)
-    w.grad = np.array([np.nan])
+    with np.errstate(over="ignore"):
+        loss = (w * w).sum()  # overflows to inf
     with pytest.raises(FloatingPointError, match="diverged"):
-        opt.step()
+        loss.backward()
+    opt.step()  # nothing was computed, so nothing changes
+    assert w.data[0] == 1e200 and w.grad is None

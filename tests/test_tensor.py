@@ -773,3 +773,45 @@ def test_a_parameter_owns_its_data() -> None:
     w = bc.Tensor(initial, requires_grad=True)
     w.data -= 1.0  # what an optimiser's step does
     np.testing.assert_array_equal(initial, [1.0, 1.0, 1.0])
+
+
+def test_backward_refuses_a_non_finite_output() -> None:
+    x = bc.Tensor([1e300, 1.0], requires_grad=True)
+    with np.errstate(over="ignore"):
+        y = (x * x).sum()
+    with pytest.raises(FloatingPointError, match="NaN or inf"):
+        y.backward()
+
+
+def test_an_infinite_derivative_raises_where_it_happens() -> None:
+    x = bc.Tensor([0.0, 4.0], requires_grad=True)
+    y = (x**0.5).sum()
+    assert y.item() == 2.0
+    with pytest.raises(FloatingPointError, match="infinite at x = 0"):
+        y.backward()
+
+
+def test_a_gradient_of_the_wrong_shape_is_stopped_in_the_engine() -> None:
+    x = bc.Tensor(np.ones((4, 3)), requires_grad=True)
+    b = bc.Tensor(np.ones((1, 3)), requires_grad=True)
+    out = bc.Tensor._result(x.data + b.data, (x, b), "+")
+
+    def _backward(grad: np.ndarray) -> None:  # the classic bug: no unbroadcast for b
+        x._accumulate(grad)
+        b._accumulate(grad)
+
+    out._backward = _backward
+    with pytest.raises(ValueError, match=r"shape \(4, 3\) to a tensor of shape \(1, 3\)"):
+        out.sum().backward()
+
+
+def test_linear_gradients_are_owned_by_their_parameters() -> None:
+    x = bc.Tensor(np.ones((2, 3)))
+    W = bc.Tensor(np.ones((3, 2)), requires_grad=True)
+    b = bc.Tensor(np.zeros(2), requires_grad=True)
+    seed = np.ones((2, 2))
+    bc.nn.linear(x, W, b).backward(seed)
+    assert W.grad.flags.writeable and b.grad.flags.writeable
+    for other in (x.data, W.data, b.data, b.grad, seed):
+        assert not np.shares_memory(W.grad, other)
+    assert not np.shares_memory(b.grad, seed)

@@ -244,7 +244,8 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
                     name,
                     False,
                     f"{name}: not yet. {_describe_call_error(err)}.\n"
-                    f"It was called with {_format_args(args, arg_names)}.",
+                    f"It was called with {_format_args(args, arg_names)}.\n"
+                    f"Hint: {exercise.hint}",
                 )
         if len(exercise.outputs) > 1:
             if not isinstance(got, tuple | list) or len(got) != len(exercise.outputs):
@@ -289,7 +290,10 @@ def _run_trials(
             try:
                 problem = exercise.trial(fn, rng)
             except Exception as err:  # the learner's bug: report it, do not raise
-                return CheckResult(name, False, f"{name}: not yet. {_describe_call_error(err)}.")
+                return CheckResult(
+                    name, False,
+                    f"{name}: not yet. {_describe_call_error(err)}.\nHint: {exercise.hint}",
+                )
         if problem:
             return CheckResult(name, False, f"{name}: not yet. {problem}\nHint: {exercise.hint}")
     return CheckResult(
