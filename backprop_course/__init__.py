@@ -14,7 +14,7 @@ tensor      :class:`Tensor`, reverse-mode autodiff on NumPy arrays (chapter 8)
 gradcheck   numerical gradients and gradient checking (every chapter)
 dual        forward mode: dual numbers, jvp (chapter 4)
 descent     plain gradient descent, returning the path of iterates (chapter 1)
-layers      explicit forward/backward pairs, backprop by hand (chapters 5-6)
+layers      explicit forward/backward pairs, backprop by hand (chapters 5-6, 12)
 nn          Module, Linear, Sequential, MLP on Tensor (PyTorch-shaped)
 losses      mse, binary_cross_entropy, cross_entropy on Tensors
 optim       SGD (with momentum) and Adam
@@ -22,8 +22,12 @@ init        weight initialisers (Xavier/Glorot, He)
 data        the course's data sets and mini-batches
 train       the training loop, fit()
 parallel    data parallelism: a batch's gradient from shards in worker processes
+diagnostics gradient norms layer by layer, gradient clipping (chapter 11)
+landscape   many small networks trained at once; slices of the loss (chapter 11)
+checkpoint  the memory of backprop, gradient checkpointing (chapter 11)
 symbolic    SymPy derivations shared by the chapters and the tests
 viz         figures shared by the chapters (imported on first use: it loads matplotlib)
+experiments reproductions of published experiments: experiments.paper1986 (chapter 9)
 exercises   checkers for the exercises
 """
 
@@ -31,12 +35,16 @@ import importlib
 from typing import Any
 
 from . import (
+    checkpoint,
     data,
     descent,
+    diagnostics,
     dual,
     exercises,
+    experiments,
     gradcheck,
     init,
+    landscape,
     layers,
     losses,
     nn,
@@ -73,6 +81,7 @@ __all__ = [
     "exercises",
     "viz",
 ]
+__all__ += ["diagnostics", "landscape", "checkpoint", "experiments"]
 
 
 def __getattr__(name: str) -> Any:

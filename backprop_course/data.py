@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
 from .init import RngLike, as_rng
 
 __all__ = ["xor", "spirals", "digits", "train_test_split", "batches", "one_hot"]
+__all__ += ["symmetry", "parity", "encoder", "family_trees", "FamilyTrees"]
 
 
 def _positive_int(name: str, value: object) -> int:
@@ -27,6 +29,162 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
     """The four XOR patterns: ``X`` (4, 2) of 0/1 and labels ``y`` (4,) = x1 XOR x2."""
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     return X, np.array([0, 1, 1, 0])
+
+
+# ----------------------------------------------- the tasks of Rumelhart, Hinton & Williams (1986)
+def _all_bit_patterns(n: int) -> np.ndarray:
+    """All 2**n patterns of n bits (0/1), row i being i in binary, most significant bit first."""
+    i = np.arange(2**n)[:, None]
+    return ((i >> np.arange(n - 1, -1, -1)) & 1).astype(np.float64)
+
+
+def symmetry(n: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Mirror symmetry: all ``2**n`` binary patterns, labelled 1 if one reads the same reversed.
+
+    The paper's task is ``n = 6`` (64 patterns, 8 of them symmetric). Returns ``X``
+    (2**n, n) of 0/1, row i being i in binary, and labels ``y`` (2**n,).
+    """
+    n = _positive_int("n", n)
+    X = _all_bit_patterns(n)
+    return X, np.all(X == X[:, ::-1], axis=1).astype(np.int64)
+
+
+def parity(n: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """n-bit parity: all ``2**n`` binary patterns, labelled 1 if an odd number of bits are on."""
+    n = _positive_int("n", n)
+    X = _all_bit_patterns(n)
+    return X, (X.sum(axis=1).astype(np.int64) % 2)
+
+
+def encoder(n: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """The n-input encoder problem: the n one-hot patterns, each its own target.
+
+    Returns ``X`` and targets ``Y``, both the (n, n) identity (separate arrays).
+    """
+    n = _positive_int("n", n)
+    return np.eye(n), np.eye(n)
+
+
+# The English family of the paper's Fig. 2, as couples and their children.
+_ENGLISH = ["Christopher", "Penelope", "Andrew", "Christine", "Margaret", "Arthur",
+            "Victoria", "James", "Jennifer", "Charles", "Colin", "Charlotte"]
+# The Italian family is isomorphic: the k-th Italian plays the k-th English role.
+_ITALIAN = ["Roberto", "Maria", "Pierro", "Francesca", "Gina", "Emilio",
+            "Lucia", "Marco", "Angela", "Tomaso", "Alfonso", "Sophia"]
+_RELATIONS = ["father", "mother", "husband", "wife", "son", "daughter",
+              "uncle", "aunt", "brother", "sister", "nephew", "niece"]
+_MALE = {"Christopher", "Andrew", "Arthur", "James", "Charles", "Colin"}
+# (husband, wife) -> children
+_COUPLES = {
+    ("Christopher", "Penelope"): ["Arthur", "Victoria"],
+    ("Andrew", "Christine"): ["James", "Jennifer"],
+    ("Arthur", "Margaret"): [],
+    ("James", "Victoria"): ["Colin", "Charlotte"],
+    ("Charles", "Jennifer"): [],
+}
+
+
+def _english_relatives(person: str, relation: str) -> set[str]:
+    """Who is ``person``'s ``relation`` in the English tree (e.g. Colin's aunts)."""
+    parents = {kid: set(c) for c, kids in _COUPLES.items() for kid in kids}
+    spouse = {h: w for h, w in _COUPLES} | {w: h for h, w in _COUPLES}
+    children = {p: set(kids) for c, kids in _COUPLES.items() for p in c}
+
+    def male(people: set[str]) -> set[str]:
+        return {q for q in people if q in _MALE}
+
+    def female(people: set[str]) -> set[str]:
+        return {q for q in people if q not in _MALE}
+
+    def siblings(p: str) -> set[str]:
+        mine = parents.get(p, set())
+        return {q for q, theirs in parents.items() if q != p and theirs == mine and mine}
+
+    def with_spouses(people: set[str]) -> set[str]:
+        return people | {spouse[q] for q in people if q in spouse}
+
+    # uncles and aunts: the parents' siblings and those siblings' spouses
+    piblings = with_spouses({s for p in parents.get(person, set()) for s in siblings(p)})
+    # nephews and nieces: the children of one's own and one's spouse's siblings
+    in_law = siblings(person) | (siblings(spouse[person]) if person in spouse else set())
+    nieblings = {k for s in in_law for k in children.get(s, set())}
+    kin = {
+        "father": male(parents.get(person, set())),
+        "mother": female(parents.get(person, set())),
+        "husband": male({spouse[person]}) if person in spouse else set(),
+        "wife": female({spouse[person]}) if person in spouse else set(),
+        "son": male(children.get(person, set())),
+        "daughter": female(children.get(person, set())),
+        "uncle": male(piblings),
+        "aunt": female(piblings),
+        "brother": male(siblings(person)),
+        "sister": female(siblings(person)),
+        "nephew": male(nieblings),
+        "niece": female(nieblings),
+    }
+    return kin[relation]
+
+
+@dataclass(frozen=True)
+class FamilyTrees:
+    """The two family trees of the paper as input and target vectors.
+
+    Attributes
+    ----------
+    people : list of str
+        The 24 people, the 12 English first, then their 12 Italian counterparts.
+    relations : list of str
+        The 12 relationships.
+    cases : list of (str, str, tuple of str)
+        The 104 cases (person 1, relationship, every correct person 2), e.g.
+        ``("Colin", "aunt", ("Jennifer", "Margaret"))``.
+    X : numpy.ndarray, shape (104, 36)
+        Inputs: one unit on among the 24 people, one among the 12 relationships.
+    Y : numpy.ndarray, shape (104, 24)
+        Targets: 1 for every correct person 2, 0 for the others.
+    """
+
+    people: list[str]
+    relations: list[str]
+    cases: list[tuple[str, str, tuple[str, ...]]]
+    X: np.ndarray
+    Y: np.ndarray
+
+    @property
+    def triples(self) -> list[tuple[str, str, str]]:
+        """The 112 facts (person 1, relationship, person 2): a case with two answers gives two."""
+        return [(p, r, q) for p, r, answers in self.cases for q in answers]
+
+
+def family_trees() -> FamilyTrees:
+    """The family-trees task of Rumelhart, Hinton & Williams (1986), Figs 2-4.
+
+    Two isomorphic families of 12 people and 12 relationships give 104 cases
+    (person 1, relationship) that have an answer; in 8 of them (the aunts and
+    uncles of the youngest generation) there are two correct answers, so the
+    104 cases hold 112 facts.
+    """
+    people, relations = _ENGLISH + _ITALIAN, list(_RELATIONS)
+    to_italian = dict(zip(_ENGLISH, _ITALIAN, strict=True))
+    cases: list[tuple[str, str, tuple[str, ...]]] = []
+    for family in ("English", "Italian"):
+        for person in _ENGLISH:
+            for relation in relations:
+                answers = sorted(_english_relatives(person, relation), key=people.index)
+                if not answers:
+                    continue
+                if family == "Italian":
+                    person_, answers = to_italian[person], [to_italian[q] for q in answers]
+                else:
+                    person_ = person
+                cases.append((person_, relation, tuple(answers)))
+    X = np.zeros((len(cases), len(people) + len(relations)))
+    Y = np.zeros((len(cases), len(people)))
+    for row, (person, relation, answers) in enumerate(cases):
+        X[row, people.index(person)] = 1.0
+        X[row, len(people) + relations.index(relation)] = 1.0
+        Y[row, [people.index(q) for q in answers]] = 1.0
+    return FamilyTrees(people, relations, cases, X, Y)
 
 
 def spirals(

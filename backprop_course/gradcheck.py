@@ -186,7 +186,7 @@ class GradcheckReport:
             return textwrap.fill(
                 f"gradcheck passed: {self.n_entries} gradient entries agree with central "
                 f"differences; the worst relative error is {self.rel_error:.1e} ({where}).",
-                width=78,
+                width=74,
             )
         lines = [
             f"gradcheck FAILED at {where}: {values} "
@@ -205,7 +205,7 @@ class GradcheckReport:
                 "at ReLU(0) or |x| at 0), so the numerical gradient averages two slopes and "
                 "both answers can be right. Check at a point away from the kink."
             )
-        return "\n".join(textwrap.fill(line, width=78) for line in lines)
+        return "\n".join(textwrap.fill(line, width=74) for line in lines)
 
     def __repr__(self) -> str:
         return (

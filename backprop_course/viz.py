@@ -984,3 +984,273 @@ def plot_outer_products(
 
 
 __all__ += ["plot_matmul_shapes", "plot_outer_products"]
+
+
+# ------------------------------------------------ chapter 11: when backprop struggles
+def plot_layer_grid(
+    grid: dict[tuple[str, str], dict[str, np.ndarray]],
+    rows: list[str],
+    cols: list[str],
+    *,
+    row_titles: dict[str, str] | None = None,
+    col_titles: dict[str, str] | None = None,
+    ylabel: str = "norm",
+    xlabel: str = "layer",
+    figsize: tuple[float, float] | None = None,
+) -> tuple[plt.Figure, np.ndarray]:
+    """Small panels of per-layer curves, one panel per (row, column) case, log-scale y.
+
+    Made for gradient norms through a deep network: rows are activations,
+    columns initialisations, and each panel draws one line per quantity
+    (``{"δ = ∂L/∂z": [...], "dW": [...]}``) against the layer number 1, 2, ....
+    Every panel has its own y range, because the cases differ by tens of orders
+    of magnitude.
+
+    Parameters
+    ----------
+    grid : dict
+        ``grid[(row, col)]`` is a dict ``{label: values per layer}``.
+    rows, cols : list of str
+        The keys in display order.
+    row_titles, col_titles : dict, optional
+        Display names of the keys.
+    ylabel, xlabel : str
+    figsize : (float, float), optional
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : numpy.ndarray of Axes, shape (len(rows), len(cols))
+    """
+    from matplotlib.ticker import LogLocator, NullLocator
+
+    missing = [(r, c) for r in rows for c in cols if (r, c) not in grid]
+    if missing:
+        raise ValueError(f"grid has no entry for {missing[0]}")
+    row_titles, col_titles = row_titles or {}, col_titles or {}
+    size = figsize or (2.5 * len(cols) + 0.4, 2.1 * len(rows) + 0.6)
+    fig, axes = plt.subplots(len(rows), len(cols), figsize=size, squeeze=False, sharex=True)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            ax = axes[i, j]
+            lows, highs = [], []
+            for k, (label, values) in enumerate(grid[(r, c)].items()):
+                v = np.asarray(values, dtype=np.float64)
+                if v.ndim != 1 or v.size == 0 or not (v > 0).all():
+                    raise ValueError(f"{(r, c)} {label!r}: need positive values, one per layer")
+                ax.plot(np.arange(1, v.size + 1), v, lw=1.6, ls="-" if k == 0 else "--",
+                        label=label)
+                lows.append(v.min())
+                highs.append(v.max())
+            ax.set_yscale("log")
+            if max(highs) / min(lows) > 1e3:
+                # a few labelled decades, no minor ticks: readable, and quick to lay out
+                ax.yaxis.set_major_locator(LogLocator(numticks=4))
+                ax.yaxis.set_minor_locator(NullLocator())
+            ax.grid(alpha=0.3)
+            if i == 0:
+                ax.set_title(col_titles.get(c, c), fontsize=10)
+            if j == 0:
+                ax.set_ylabel(f"{row_titles.get(r, r)}\n{ylabel}", fontsize=9)
+            if i == len(rows) - 1:
+                ax.set_xlabel(xlabel, fontsize=9)
+            ax.tick_params(which="both", labelsize=7)
+    axes[0, 0].legend(fontsize=7, frameon=False, loc="upper left")
+    fig.tight_layout()
+    return fig, axes
+
+
+def plot_loss_slice(
+    alphas: np.ndarray,
+    betas: np.ndarray,
+    values: np.ndarray,
+    ax: plt.Axes | None = None,
+    *,
+    levels: int | np.ndarray = 20,
+    title: str | None = None,
+    colorbar: bool = True,
+) -> plt.Axes:
+    """Filled contours of a loss on a 2-D slice through weight space, the centre starred.
+
+    Parameters
+    ----------
+    alphas, betas : array_like
+        Coordinates along the two directions (the x and y axes).
+    values : array_like, shape (len(betas), len(alphas))
+        The loss at each grid point, rows following ``betas``
+        (what :func:`backprop_course.landscape.loss_slice` returns).
+    ax : matplotlib.axes.Axes, optional
+    levels : int or array_like, default 20
+        How many contour levels, or their values; explicit values may be
+        unevenly spaced (closer near the minimum), each band gets its own colour.
+    title : str, optional
+    colorbar : bool, default True
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.collections`` holds the filled contours; ``ax.lines[0]`` is the centre.
+    """
+    from matplotlib.colors import BoundaryNorm
+
+    alphas = np.asarray(alphas, dtype=np.float64)
+    betas = np.asarray(betas, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (betas.size, alphas.size):
+        raise ValueError(
+            f"values must have shape (len(betas), len(alphas)) = {(betas.size, alphas.size)}, "
+            f"got {values.shape}"
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    # explicit levels: one colour per band, however unevenly the levels are spaced
+    norm = None if np.ndim(levels) == 0 else BoundaryNorm(np.asarray(levels), 256)
+    filled = ax.contourf(alphas, betas, values, levels=levels, cmap="viridis", norm=norm)
+    ax.contour(alphas, betas, values, levels=filled.levels, colors="k", linewidths=0.3)
+    ax.plot([0.0], [0.0], "*", color="red", ms=12, label="trained weights")
+    if colorbar:
+        ax.figure.colorbar(filled, ax=ax, label="loss", format="%.2g")
+    ax.set(xlabel=r"$\alpha$ (direction 1)", ylabel=r"$\beta$ (direction 2)")
+    ax.set_aspect("equal")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+__all__ += ["plot_layer_grid", "plot_loss_slice"]
+
+
+# ------------------------------------------------ chapter 12: beyond dense networks
+def plot_grid(
+    values: np.ndarray,
+    ax: plt.Axes | None = None,
+    *,
+    fmt: str = "{:.1f}",
+    cmap: str = "Blues",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    highlight: list[tuple] = (),
+    title: str | None = None,
+    fontsize: float = 9,
+) -> plt.Axes:
+    """Draw a small 2-D array as coloured cells with every entry written in its cell.
+
+    Made for the pictures of chapter 12: an image and a kernel, a convolution's
+    output, a pooling layer's winners and where its gradient goes. Outlined
+    rectangles mark windows or cells.
+
+    Parameters
+    ----------
+    values : array_like, shape (rows, cols)
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure's axes by default.
+    fmt : str, default "{:.1f}"
+        Format of the numbers; ``""`` writes none.
+    cmap : str, default "Blues"
+    vmin, vmax : float, optional
+        Colour limits; by default the array's range.
+    highlight : list of tuples
+        ``(row, col, height, width)`` or ``(row, col, height, width, color)``:
+        a rectangle outlined around those cells (colour "C3" by default).
+    title : str, optional
+    fontsize : float, default 9
+        Size of the numbers (the title's is 11).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.texts`` holds one text per cell (when ``fmt`` is not empty), and
+        ``ax.patches`` one rectangle per highlight, in order.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not 2-D or a highlight is not 4 numbers and an optional colour.
+    """
+    from matplotlib.patches import Rectangle
+
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"plot_grid draws a 2-D array, got shape {values.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * values.shape[1] + 1, 0.45 * values.shape[0] + 1))
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
+    if fmt:
+        for (i, j), v in np.ndenumerate(values):
+            r, g, b, _ = image.cmap(image.norm(v))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # the cell's luminance
+            ax.text(j, i, fmt.format(v + 0.0), ha="center", va="center", fontsize=fontsize,
+                    color="white" if dark else "black")  # + 0.0: no "-0.0"
+    for box in highlight:
+        if len(box) not in (4, 5):
+            raise ValueError(f"a highlight is (row, col, height, width[, color]), got {box!r}")
+        row, col, height, width = box[:4]
+        color = box[4] if len(box) == 5 else "C3"
+        ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False,
+                               edgecolor=color, lw=2.5))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title, fontsize=11)
+    return ax
+
+
+__all__ += ["plot_grid"]
+
+
+# ------------------------------------------------ chapter 9: the 1986 experiments
+def plot_hinton(
+    weights: np.ndarray,
+    ax: plt.Axes | None = None,
+    max_weight: float | None = None,
+    row_labels: list[str] | None = None,
+    col_labels: list[str] | None = None,
+    title: str | None = None,
+) -> plt.Axes:
+    """A Hinton diagram, as in the 1986 paper's figures: one square per weight.
+
+    White squares are positive weights, black ones negative, on a grey ground;
+    the area of a square is proportional to the weight's magnitude.
+
+    Parameters
+    ----------
+    weights : numpy.ndarray, shape (rows, cols)
+        Drawn as laid out: ``weights[i, j]`` at row i (from the top), column j.
+    ax : matplotlib Axes, optional
+    max_weight : float, optional
+        The magnitude of a full-size square; the largest magnitude by default.
+    row_labels, col_labels : list of str, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.patches import Rectangle
+
+    W = np.asarray(weights, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(f"plot_hinton draws a 2-D array of weights, got shape {W.shape}")
+    if not np.isfinite(W).all():
+        raise ValueError("plot_hinton got NaN or infinite weights")
+    if max_weight is None:
+        max_weight = float(np.abs(W).max()) or 1.0
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.4 * W.shape[1] + 1.5, 0.4 * W.shape[0] + 1))
+    ax.set_facecolor("0.55")
+    for (i, j), w in np.ndenumerate(W):
+        side = np.sqrt(min(abs(w) / max_weight, 1.0))
+        ax.add_patch(Rectangle((j - side / 2, i - side / 2), side, side,
+                               facecolor="white" if w > 0 else "black", edgecolor="none"))
+    ax.set_xlim(-0.5, W.shape[1] - 0.5)
+    ax.set_ylim(W.shape[0] - 0.5, -0.5)
+    ax.set_aspect("equal")
+    ax.set_xticks(range(W.shape[1]), col_labels if col_labels is not None else [])
+    ax.set_yticks(range(W.shape[0]), row_labels if row_labels is not None else [])
+    ax.tick_params(length=0)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+__all__ += ["plot_hinton"]

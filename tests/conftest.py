@@ -1,10 +1,69 @@
-"""Test-session set-up shared by every test and by nbval's notebook kernels."""
+"""Test-session set-up shared by every test and by nbval's notebook kernels.
+
+Also the built book: one strict build per test session, shared by ``test_build.py`` and the
+browser tests in ``tests/browser``.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+import yaml
 
 # One BLAS thread per process, inherited by the kernels nbval starts: on a shared
 # 2-core machine a multi-threaded BLAS slows small networks down by up to 10x.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib", "book"]
+# Point this at an already built `_build/html` to test it without building (the browser
+# suite's planted-defect test does this with a damaged copy); the strict-build log is then None.
+PREBUILT_ENV = "BACKPROP_BOOK_HTML"
+
+
+class BuiltBook(NamedTuple):
+    html: Path  # the built `_build/html`
+    log: str | None  # the build's output (None: a prebuilt book, see PREBUILT_ENV)
+    returncode: int
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    """The book built strictly from a clean copy, once per session.
+
+    The README's build command executes every notebook; nbval already proves that the
+    stored outputs are what a fresh run gives. So this build renders the stored outputs
+    (execution off) with ``-W -n --keep-going``: any Sphinx warning fails
+    ``test_build.py::test_strict_build_has_no_warnings``, while ``--keep-going`` still writes
+    every page, so that the browser tests can look at them too.
+    """
+    prebuilt = os.environ.get(PREBUILT_ENV)
+    if prebuilt:
+        html = Path(prebuilt).resolve()
+        assert (html / "index.html").is_file(), f"{PREBUILT_ENV}={prebuilt} holds no built book"
+        return BuiltBook(html, None, 0)
+    src = tmp_path_factory.mktemp("book-src")
+    for name in BOOK_FILES:
+        path = ROOT / name
+        if path.is_dir():
+            ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+            shutil.copytree(path, src / name, ignore=ignore)
+        else:
+            shutil.copy(path, src / name)
+    config = yaml.safe_load((src / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [str(jupyter_book), "build", "-W", "-n", "--keep-going", str(src)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    log = result.stdout + result.stderr
+    html = src / "_build" / "html"
+    assert (html / "index.html").is_file(), f"the book did not build:\n{log[-5000:]}"
+    return BuiltBook(html, log, result.returncode)

@@ -39,9 +39,9 @@ class CheckResult:
         return self.passed
 
     def __str__(self) -> str:
-        """The message, wrapped at 78 columns (what the book shows before it scrolls)."""
+        """The message, wrapped at 74 columns (the book shows about 76 before it scrolls)."""
         lines = self.message.splitlines()
-        return "\n".join(textwrap.fill(ln, 78, subsequent_indent="  ") for ln in lines)
+        return "\n".join(textwrap.fill(ln, 74, subsequent_indent="  ") for ln in lines)
 
     def _ipython_display_(self) -> None:
         if not self._printed:
@@ -169,7 +169,8 @@ def _diagnose(expected: np.ndarray, got: np.ndarray) -> str:
     if np.allclose(got, -expected, rtol=1e-5, atol=1e-8):
         return "Every entry has the wrong sign."
     nonzero = np.abs(expected) > 1e-8
-    if nonzero.sum() >= 2:  # one number is always "a constant times" another: say nothing
+    zeros_right = np.allclose(got[~nonzero], 0.0, atol=1e-7)  # a factor leaves zeros at zero
+    if nonzero.sum() >= 2 and zeros_right:  # one number is always "a constant times" another
         ratio = got[nonzero] / expected[nonzero]
         if np.allclose(ratio, ratio.flat[0], rtol=1e-5) and abs(ratio.flat[0]) > 1e-12:
             factor = ratio.flat[0]

@@ -1,4 +1,4 @@
-"""Layers as explicit forward/backward pairs: backpropagation written out by hand (chapters 5-6).
+"""Dense layers, activations and losses as forward/backward pairs, by hand (chapters 5-6).
 
 Every layer is two functions, in the manner of Stanford's CS231n:
 

@@ -1,0 +1,184 @@
+"""The memory cost of backpropagation, and gradient checkpointing (chapter 11).
+
+The backward pass needs values from the forward pass: a dense layer's ``dW = xᵀ δ``
+needs its input ``x``, a tanh layer its output. So a graph keeps every
+intermediate array alive until the backward pass is over, and the memory of
+training grows in proportion to the depth of the network.
+
+*Gradient checkpointing* (Chen et al. 2016; Griewank & Walther 2008) trades time
+for memory: run the forward pass keeping only the input of every ``k``-th layer
+(the checkpoints), and during the backward pass recompute each segment of ``k``
+layers from its checkpoint, backpropagate through it, and let it go. With
+``k = √L`` a chain of ``L`` layers needs memory for about ``2√L`` activations
+instead of ``L``, for the price of one more forward pass.
+
+* :func:`graph_nbytes` adds up the arrays a Tensor graph holds;
+* :func:`peak_memory` measures the peak memory of a call with :mod:`tracemalloc`;
+* :func:`checkpoint` runs one segment without keeping its graph;
+* :func:`checkpoint_sequential` runs a chain of layers in checkpointed segments.
+
+>>> import numpy as np, backprop_course as bc
+>>> layers = [bc.nn.Linear(3, 3, rng=i) for i in range(4)]
+>>> out = bc.checkpoint.checkpoint_sequential(layers, np.ones((2, 3)), every=2)
+>>> out.sum().backward()           # recomputes each segment of two layers
+>>> layers[0].W.grad.shape
+(3, 3)
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .nn import Module
+from .scalar import topological_order
+from .tensor import Tensor
+
+__all__ = ["graph_nbytes", "peak_memory", "checkpoint", "checkpoint_sequential"]
+
+
+def graph_nbytes(root: Tensor, leaves: bool = False) -> int:
+    """The bytes of the arrays held by the nodes of the graph that produced ``root``.
+
+    Walks :func:`~backprop_course.scalar.topological_order` and adds up
+    ``node.data.nbytes``. By default only computed nodes count (the activations
+    the forward pass stores for the backward pass), not the leaves (inputs and
+    parameters, which exist anyway). It is a lower bound of what the graph keeps:
+    a backward closure may hold a few more arrays (ReLU's mask, say).
+
+    Parameters
+    ----------
+    root : Tensor
+        Usually the loss, before ``backward()``.
+    leaves : bool, default False
+        Count the leaves too.
+    """
+    if not isinstance(root, Tensor):
+        raise TypeError(f"graph_nbytes needs a Tensor, got {type(root).__name__}")
+    return sum(
+        node.data.nbytes for node in topological_order(root) if leaves or node._prev
+    )
+
+
+def peak_memory(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, int]:
+    """Call ``fn(*args, **kwargs)`` and measure the most memory it had allocated at once.
+
+    Uses :mod:`tracemalloc`, which sees NumPy's arrays as well as Python objects.
+    The count starts from zero at the call: memory allocated before it is not
+    included, memory the result still holds afterwards is.
+
+    Returns
+    -------
+    result
+        What ``fn`` returned.
+    peak : int
+        The peak, in bytes, above the memory in use when the call began.
+    """
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        result = fn(*args, **kwargs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    return result, max(peak - before, 0)
+
+
+def checkpoint(
+    fn: Callable[[Tensor], Tensor], x: Tensor | np.ndarray, params: Iterable[Tensor] = ()
+) -> Tensor:
+    """``fn(x)`` as one node that stores only its input and output, not ``fn``'s graph.
+
+    The forward pass runs ``fn`` and keeps nothing but the result's values. The
+    backward pass runs ``fn`` again, this time keeping its graph, backpropagates
+    the incoming gradient through it (which adds into the ``.grad`` of the
+    parameters ``fn`` uses, as an ordinary backward pass would), passes
+    ``∂L/∂x`` on to ``x``, and drops the graph. This is PyTorch's
+    ``torch.utils.checkpoint.checkpoint``.
+
+    Parameters
+    ----------
+    fn : callable
+        A function of one Tensor, deterministic: it must compute the same values
+        when it runs again (no random draws, no changed parameters in between).
+    x : Tensor or array
+        Its input.
+    params : iterable of Tensor
+        The parameters ``fn`` uses; they make the result require a gradient even
+        when ``x`` does not (the input batch of the first segment).
+
+    Returns
+    -------
+    Tensor
+        ``fn(x)``'s values, in a node whose inputs are ``x`` and ``params``.
+    """
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    params = tuple(params)
+    data = fn(Tensor(x.data)).data  # fn's graph is built and dropped at once
+    out = Tensor._result(data, (x, *params), "checkpoint")
+    if out.requires_grad:
+
+        def _backward(grad: np.ndarray) -> None:
+            x_again = Tensor(x.data, requires_grad=x.requires_grad)
+            y = fn(x_again)  # the recomputation: this time the graph is kept...
+            if y.requires_grad:
+                y.backward(grad)  # ...for this backward pass through the segment
+            if x.requires_grad and x_again.grad is not None:
+                x._accumulate(x_again.grad)
+
+        out._backward = _backward
+    return out
+
+
+def _run_all(layers: Sequence[Callable[[Tensor], Tensor]]) -> Callable[[Tensor], Tensor]:
+    def run(x: Tensor) -> Tensor:
+        for layer in layers:
+            x = layer(x)
+        return x
+
+    return run
+
+
+def checkpoint_sequential(
+    layers: Sequence[Callable[[Tensor], Tensor]], x: Tensor | np.ndarray, every: int
+) -> Tensor:
+    """Apply ``layers`` in turn, in checkpointed segments of ``every`` layers.
+
+    Only each segment's input is kept for the backward pass (plus the output);
+    each segment is recomputed once during the backward pass. With ``every = 1``
+    nothing is saved but recomputation is still paid; with ``every = len(layers)``
+    one segment holds everything. ``every ≈ √len(layers)`` is the usual choice.
+
+    Parameters
+    ----------
+    layers : sequence of callables
+        Modules (their parameters are found with ``parameters()``) or functions
+        of one Tensor without parameters.
+    x : Tensor or array
+        The input of the first layer.
+    every : int
+        Layers per segment (the last segment may be shorter).
+
+    Returns
+    -------
+    Tensor
+        The output of the last layer.
+    """
+    layers = list(layers)
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ValueError(f"every must be a positive int, got {every!r}")
+    if not layers:
+        raise ValueError("checkpoint_sequential needs at least one layer")
+    out = x if isinstance(x, Tensor) else Tensor(x)
+    for start in range(0, len(layers), every):
+        segment = layers[start : start + every]
+        params = [p for layer in segment if isinstance(layer, Module) for p in layer.parameters()]
+        out = checkpoint(_run_all(segment), out, params)
+    return out

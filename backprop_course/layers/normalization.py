@@ -1,0 +1,112 @@
+"""Batch normalisation in training mode, as a forward/backward pair (chapter 12).
+
+Each feature (column) of a batch ``x`` of shape (N, D) is normalised with the
+mean and variance of that batch, then scaled and shifted by learned
+parameters ``gamma`` and ``beta`` of shape (D,):
+
+    μ = (1/N) Σ_n x_n,   σ² = (1/N) Σ_n (x_n - μ)²,
+    x_hat_n = (x_n - μ) / √(σ² + ε),   y_n = γ x_hat_n + β.
+
+Every output depends on every example of the batch through μ and σ², which
+is what makes the backward pass interesting. Written as a graph of small
+operations it takes about ten backward steps; the chapter derives the
+one-line formula used here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dense import _float_array, _same_shape
+
+__all__ = ["batchnorm_forward", "batchnorm_backward"]
+
+
+def batchnorm_forward(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+) -> tuple[np.ndarray, tuple]:
+    """Batch normalisation of a batch (training mode: the batch's own statistics).
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N, D)
+        A batch of N examples with D features each; N >= 1.
+    gamma : numpy.ndarray, shape (D,)
+        Scale of each normalised feature.
+    beta : numpy.ndarray, shape (D,)
+        Shift of each normalised feature.
+    eps : float, default 1e-5
+        Added to the variance, so that a constant feature does not divide by 0.
+
+    Returns
+    -------
+    y : numpy.ndarray, shape (N, D)
+        ``gamma * x_hat + beta``, where each column of ``x_hat`` has mean 0
+        and variance ``σ² / (σ² + eps)`` (just under 1).
+    cache : tuple
+        ``(x_hat, gamma, inv_std)`` with ``inv_std = 1 / √(σ² + eps)`` of
+        shape (D,), for :func:`batchnorm_backward`.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a non-empty (N, D) batch, ``gamma`` or ``beta`` is not
+        (D,), or ``eps`` is not positive.
+    """
+    x = _float_array(x, "x")
+    gamma, beta = _float_array(gamma, "gamma"), _float_array(beta, "beta")
+    if x.ndim != 2:
+        raise ValueError(f"batchnorm_forward needs x of shape (N, D), got {x.shape}")
+    N, D = x.shape
+    if N == 0:
+        raise ValueError(f"batchnorm_forward got an empty batch (x has shape {x.shape})")
+    if gamma.shape != (D,) or beta.shape != (D,):
+        raise ValueError(
+            f"gamma {gamma.shape} and beta {beta.shape} must both have shape ({D},) for x {x.shape}"
+        )
+    if not (isinstance(eps, int | float) and eps > 0):
+        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    mu = x.mean(axis=0)
+    var = ((x - mu) ** 2).mean(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+
+
+def batchnorm_backward(
+    dout: np.ndarray, cache: tuple
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of batch normalisation, by the short formula of chapter 12.
+
+    With ``g = dout * gamma`` = dL/d(x_hat), column by column,
+
+        dx = (N g - Σ_n g_n - x_hat Σ_n g_n x_hat_n) / (N √(σ² + ε)):
+
+    the gradient of a plain division by the standard deviation (``N g``),
+    minus its mean (the path through μ) and minus its component along
+    x_hat (the path through σ²). Hence every column of ``dx`` sums to 0
+    and, but for a term of order ε/σ², is orthogonal to x_hat.
+
+    Parameters
+    ----------
+    dout : numpy.ndarray, shape (N, D)
+        dL/dy.
+    cache : tuple
+        From :func:`batchnorm_forward`.
+
+    Returns
+    -------
+    dx : numpy.ndarray, shape (N, D)
+    dgamma : numpy.ndarray, shape (D,)
+    dbeta : numpy.ndarray, shape (D,)
+    """
+    x_hat, gamma, inv_std = cache
+    dout = _same_shape(dout, x_hat.shape, "batchnorm_backward")
+    N = x_hat.shape[0]
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    g = dout * gamma  # dL/dx_hat
+    dx = (inv_std / N) * (
+        N * g - g.sum(axis=0) - x_hat * (g * x_hat).sum(axis=0)
+    )
+    return dx, dgamma, dbeta

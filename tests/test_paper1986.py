@@ -1,0 +1,277 @@
+"""The 1986 experiments: the procedure, its gradient, the results the chapter reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import backprop_course as bc
+from backprop_course.experiments import paper1986 as P
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ------------------------------------------------------------ bad input
+def test_unknown_task_lists_the_tasks() -> None:
+    with pytest.raises(ValueError, match="unknown task 'xnor'") as err:
+        P.run("xnor")
+    for name in P.TASKS:
+        assert name in str(err.value)
+    with pytest.raises(ValueError, match="symmetry"):
+        P.sweep("mirror", 3)
+    with pytest.raises(ValueError, match="the tasks are"):
+        P.run(["xor"])
+
+
+@pytest.mark.parametrize("seeds", [-1, 0, -20, [], [1, -2], [0.5], "abc", True])
+def test_bad_seed_counts_are_rejected_with_the_choices(seeds) -> None:
+    with pytest.raises(ValueError, match="positive int .* or a non-empty sequence"):
+        P.sweep("xor", seeds)
+
+
+def test_bad_seed_for_run() -> None:
+    with pytest.raises(ValueError, match="non-negative int seeds"):
+        P.run("xor", seed=-1)
+
+
+def test_unknown_setting_lists_the_settings() -> None:
+    with pytest.raises(ValueError, match="unknown setting 'learning_rate'.*epsilon"):
+        P.run("xor", learning_rate=0.5)
+    with pytest.raises(ValueError, match="error must be one of sum, mean"):
+        P.run("xor", error="max")
+    with pytest.raises(ValueError, match="inputs must be one of binary, bipolar"):
+        P.run("xor", inputs="signed")
+
+
+# ------------------------------------------------------------ the gradient
+def _random_params(name: str, rng: np.random.Generator) -> dict:
+    task = P.TASKS[name]
+    params, _ = P._initial(task, 0, P._settings(task, {}), 104)
+    for key in ("W", "b"):
+        params[key] = [p + rng.normal(0, 1, p.shape) for p in params[key]]
+    if task.groups:
+        params["W"][0] *= P._group_mask(task)
+    if task.direct:
+        params["D"] = params["D"] + rng.normal(0, 1, params["D"].shape)
+    return params
+
+
+@pytest.mark.parametrize("name", list(P.TASKS))
+def test_gradients_match_central_differences(name: str) -> None:
+    rng = np.random.default_rng(1)
+    params = _random_params(name, rng)
+    X, D = P.task_data(name)
+    margin = P.TASKS[name].margin
+    grads, _ = P.gradients(params, X, D, margin)
+
+    def E(p: dict) -> float:
+        e = P.output_error(P.forward(p, X)[-1], D, margin)
+        return 0.5 * float(np.sum(e * e))
+
+    checked = [("W", k) for k in range(len(params["W"]))] + [
+        ("b", k) for k in range(len(params["b"]))]
+    if params.get("D") is not None:
+        checked.append(("D", None))
+    for key, k in checked:
+        def f(value, key=key, k=k):
+            p = {"W": list(params["W"]), "b": list(params["b"]), "D": params["D"]}
+            if k is None:
+                p[key] = value
+            else:
+                p[key][k] = value
+            return E(p)
+
+        point = params[key] if k is None else params[key][k]
+        analytic = grads[key] if k is None else grads[key][k]
+        numeric = bc.numerical_gradient(f, point)
+        if key == "W" and k == 0 and P.TASKS[name].groups:
+            analytic, numeric = analytic[P._group_mask(P.TASKS[name]) == 1], \
+                numeric[P._group_mask(P.TASKS[name]) == 1]
+        scale = np.abs(numeric).max()
+        assert np.abs(analytic - numeric).max() <= 1e-7 * max(scale, 1.0), (name, key, k)
+
+
+def test_gradient_is_a_sum_over_cases() -> None:
+    rng = np.random.default_rng(2)
+    params = _random_params("xor", rng)
+    X, D = P.task_data("xor")
+    total, _ = P.gradients(params, X, D)
+    parts = [P.gradients(params, X[i:i + 1], D[i:i + 1])[0] for i in range(4)]
+    for k in range(2):
+        np.testing.assert_allclose(total["W"][k], sum(p["W"][k] for p in parts), atol=1e-13)
+
+
+def test_mean_error_divides_every_change_by_n() -> None:
+    summed = P.run("symmetry", 0, max_sweeps=1)
+    mean = P.run("symmetry", 0, max_sweeps=1, error="mean")
+    first = P.run("symmetry", 0, max_sweeps=0)
+    np.testing.assert_allclose(mean.history[0] * 64, summed.history[0])
+    np.testing.assert_allclose((mean.weights[0] - first.weights[0]) * 64,
+                               summed.weights[0] - first.weights[0], rtol=1e-9)
+
+
+# ------------------------------------------------------------ runs
+def test_run_converges_on_xor() -> None:
+    result = P.run("xor", seed=0)
+    assert result.converged and 0 < result.sweeps < P.MAX_SWEEPS
+    X, D = P.task_data("xor")
+    assert np.abs(result.outputs - D).max() <= P.TOLERANCE
+    assert [W.shape for W in result.weights] == [(2, 2), (2, 1)]
+    assert [b.shape for b in result.biases] == [(2,), (1,)]
+    assert result.hidden[0].shape == (4, 2) and result.direct is None
+    assert len(result.history) == result.sweeps + 1
+    assert result.history[-1] < result.history[0]
+
+
+def test_run_converges_on_symmetry_with_the_mirror_solution() -> None:
+    result = P.run("symmetry", seed=1)
+    assert result.converged
+    X, D = P.task_data("symmetry")
+    assert np.abs(result.outputs - D).max() <= P.TOLERANCE
+    W = result.weights[0]  # (6 inputs, 2 hidden units)
+    assert W.shape == (6, 2)
+    # mirror-antisymmetric: w_i = -w_(7-i), to within 10 % of the largest weight
+    assert np.abs(W + W[::-1]).max() <= 0.1 * np.abs(W).max()
+
+
+def test_direct_connections() -> None:
+    result = P.run("xor_direct", seed=0)
+    assert result.converged
+    assert result.direct.shape == (2, 1)
+    assert [W.shape for W in result.weights] == [(2, 1), (1, 1)]
+
+
+def test_run_and_sweep_agree_seed_by_seed() -> None:
+    many = P.sweep("xor", [3, 0, 7, 12])
+    for i, seed in enumerate([3, 0, 7, 12]):
+        one = P.run("xor", seed)
+        assert one.sweeps == many.sweeps[i] and one.converged == many.converged[i]
+        net = many.network(i)
+        for W1, W2 in zip(one.weights, net["W"], strict=True):
+            np.testing.assert_array_equal(W1, W2)
+
+
+def test_sweep_statistics() -> None:
+    res = P.sweep("xor", 12)
+    assert res.seeds.tolist() == list(range(12))
+    ok = res.sweeps[res.converged]
+    assert res.median == np.median(ok)
+    assert res.failure_rate == pytest.approx(1 - res.converged.mean())
+    assert res.percentile_of(np.inf) == 100.0 and res.percentile_of(0) == 0.0
+    low, high = res.quantiles()
+    assert low <= res.median <= high
+
+
+def test_family_trees_grouped_first_layer() -> None:
+    result = P.run("family_trees", seed=0, sweeps=3)
+    W = result.weights[0]
+    assert W.shape == (36, 12)
+    assert np.all(W[:24, 6:] == 0) and np.all(W[24:, :6] == 0)  # each group its own 6
+    assert [w.shape for w in result.weights[1:]] == [(12, 12), (12, 6), (6, 24)]
+    assert len(result.held_out) == 4 and len(result.hidden) == 3
+
+
+def test_family_trees_with_the_papers_settings_learn_nothing_in_1500_sweeps() -> None:
+    # The rate the chapter reports: 0 of 4 held-out cases right, training not learned.
+    res = P.sweep("family_trees", 3)
+    assert res.max_sweeps == P.FAMILY_SWEEPS
+    assert not res.converged.any()
+    assert res.held_out_correct.tolist() == [0, 0, 0]
+    one = P.run("family_trees", 0)
+    assert one.held_out_correct == 0
+    assert np.all(one.outputs < 0.5)  # every output is stuck near the 0.2 margin
+
+
+# ------------------------------------------------------------ the cache
+def test_the_cache_is_package_data() -> None:
+    config = (ROOT / "pyproject.toml").read_text()
+    section = config.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
+    assert '"backprop_course.experiments" = ["paper1986_results.json"]' in section
+    assert P.RESULTS_FILE.exists()
+
+
+def test_the_cache_has_every_run() -> None:
+    cached = P.load_results()
+    assert list(cached) == [name for name, *_ in P.CACHED_RUNS]
+    for name, task, n, overrides in P.CACHED_RUNS:
+        assert cached[name].task == task and len(cached[name].seeds) == n
+        assert cached[name].settings == overrides
+
+
+@pytest.mark.parametrize("name", ["xor", "xor_direct", "encoder", "family_trees"])
+def test_the_cache_matches_a_fresh_run(name: str) -> None:
+    cached = P.load_results()[name]
+    n = 8 if name == "family_trees" else 20
+    fresh = P.sweep(cached.task, n, **cached.settings)
+    np.testing.assert_array_equal(fresh.sweeps, cached.sweeps[:n])
+    np.testing.assert_array_equal(fresh.converged, cached.converged[:n])
+    if cached.held_out_correct is not None:
+        np.testing.assert_array_equal(fresh.held_out_correct, cached.held_out_correct[:n])
+
+
+def test_cached_results_hold_no_weights() -> None:
+    with pytest.raises(ValueError, match="no weights"):
+        P.load_results()["xor"].network(0)
+
+
+def test_main_without_arguments_prints_help(capsys) -> None:
+    P.main([])
+    assert "--regenerate" in capsys.readouterr().out
+
+
+def test_training_matches_the_tensor_engine() -> None:
+    """40 sweeps of the family trees, the paper's procedure written with bc.Tensor."""
+    task = P.TASKS["family_trees"]
+    params, held = P._initial(task, 0, P._settings(task, {}), 104)
+    X, D = P.task_data("family_trees")
+    keep_rows = np.setdiff1d(np.arange(104), held)
+    X, D = X[keep_rows], D[keep_rows]
+    mask = P._group_mask(task)
+    W, b = [w.copy() for w in params["W"]], [v.copy() for v in params["b"]]
+    change_W, change_b = [np.zeros_like(w) for w in W], [np.zeros_like(v) for v in b]
+    for t in range(40):
+        Ws = [bc.Tensor(w, requires_grad=True) for w in W]
+        bs = [bc.Tensor(v, requires_grad=True) for v in b]
+        a = bc.Tensor(X)
+        for w_t, b_t in zip(Ws, bs, strict=True):
+            a = (a @ w_t + b_t).sigmoid()
+        y = a.data
+        counts = ~(((D == 1) & (y > 0.8)) | ((D == 0) & (y < 0.2)))
+        (0.5 * (((a - D) * counts.astype(float)) ** 2).sum()).backward()
+        eps, alpha = (0.005, 0.5) if t < 20 else (0.01, 0.9)
+        for k in range(4):
+            g = Ws[k].grad * (mask if k == 0 else 1.0)
+            change_W[k] = -eps * g + alpha * change_W[k]
+            change_b[k] = -eps * bs[k].grad + alpha * change_b[k]
+            W[k] = (W[k] + change_W[k]) * (1 - 0.002)
+            b[k] = (b[k] + change_b[k]) * (1 - 0.002)
+    result = P.run("family_trees", seed=0, sweeps=40)
+    for ours, theirs in zip(result.weights, W, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_summary_line() -> None:
+    res = P.sweep("xor", 4)
+    assert res.summary().startswith("4/4 converged (0.0% stuck); median ")
+    cached = P.load_results()["family_trees"]
+    assert cached.summary() == "0/50 converged (100.0% stuck)"
+
+
+def test_the_cached_network_is_current() -> None:
+    name, task, seed, overrides = P.CACHED_NETWORKS[0]
+    cached, at = P.load_network(name)
+    fresh = P.run(task, seed, **overrides)
+    assert cached.sweeps == fresh.sweeps and cached.converged == fresh.converged
+    for W1, W2 in zip(cached.weights, fresh.weights, strict=True):
+        np.testing.assert_allclose(W1, W2, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cached.history, fresh.history[at])
+    assert at[0] == 0 and at[-1] == len(fresh.history) - 1
+    assert cached.held_out_correct == fresh.held_out_correct
+    np.testing.assert_allclose(cached.outputs, fresh.outputs, atol=1e-12)
+
+
+def test_unknown_cached_network() -> None:
+    with pytest.raises(ValueError, match="the cached networks are: family_trees"):
+        P.load_network("xor, seed 0")
