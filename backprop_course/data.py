@@ -152,7 +152,7 @@ class FamilyTrees:
 
     @property
     def triples(self) -> list[tuple[str, str, str]]:
-        """The 112 facts (person 1, relationship, person 2): a case with two answers gives two."""
+        """The 112 facts (person 1, relationship, person 2); a case with two answers gives two."""
         return [(p, r, q) for p, r, answers in self.cases for q in answers]
 
 

@@ -5,7 +5,7 @@ differ by many orders of magnitude from one layer to the next. This module
 measures that, and holds the standard repair for gradients that are too large:
 
 * :func:`deep_mlp` builds the chapter's test networks: ``depth`` dense layers of
-  one width, with a chosen activation and initialisation (see :data:`INITS`);
+  one width, with a chosen activation and initialisation (see ``INITS``);
 * :func:`layer_statistics` runs one forward and backward pass and reports, for
   every dense layer, the spread of its pre-activations ``z``, the size of its error
   signal ``δ = ∂L/∂z`` and of its weight gradient ``dW``;

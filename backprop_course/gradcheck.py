@@ -144,10 +144,10 @@ class GradcheckReport:
     passed : bool
         Every entry of every input's gradient is within tolerance.
     rel_error : float
-        Relative error |analytic - numerical| / max(|analytic|, |numerical|) at
+        Relative error ``|analytic - numerical| / max(|analytic|, |numerical|)`` at
         the worst entry.
     abs_error : float
-        |analytic - numerical| at the worst entry.
+        ``|analytic - numerical|`` at the worst entry.
     input_index, index : int, tuple
         Which input (0-based, in the order passed) and which entry of it is worst.
     analytic, numerical : float

@@ -69,7 +69,7 @@ class Neuron:
 
     @property
     def loss_full(self) -> sp.Expr:
-        """L written directly in w, x, b, y: the composition with nothing left abstract."""
+        """L written directly in w, x, b and y, the composition with nothing left abstract."""
         return self.loss.subs(self.a, self.a_expr).subs(self.z, self.z_expr)
 
     @property
@@ -98,7 +98,7 @@ class Neuron:
 
     @property
     def parameters(self) -> tuple[sp.Symbol, ...]:
-        """The weights then the bias: what training adjusts."""
+        """The weights then the bias, which training adjusts."""
         return (*self.w, self.b)
 
     @property
@@ -198,7 +198,7 @@ class LeastSquares:
 
     @property
     def parameters(self) -> tuple[sp.Symbol, ...]:
-        """The weights then the bias: what gradient descent adjusts."""
+        """The weights then the bias, which gradient descent adjusts."""
         return (*self.w, self.b)
 
     @property
@@ -405,7 +405,7 @@ class DenseNetwork:
     .. math:: z^l = a^{l-1} W^l + b^l, \\qquad a^l = \\sigma_l(z^l), \\qquad a^0 = x,
 
     and the loss is the mean squared error over every entry of the output, as
-    :func:`backprop_course.layers.mse_forward` computes it:
+    :func:`backprop_course.layers.dense.mse_forward` computes it:
     :math:`L = \\frac{1}{N D_L} \\sum_{n,k} (a^L_{n,k} - y_{n,k})^2`.
 
     Layers are numbered from 1 as in the book: ``net.W(1)`` is the first weight
@@ -532,7 +532,7 @@ class DenseNetwork:
 
     @property
     def parameters(self) -> tuple[sp.Symbol, ...]:
-        """Every weight and bias symbol: W^1 (row by row), b^1, W^2, b^2, ..."""
+        """Every weight and bias symbol, in the order W^1 (row by row), b^1, W^2, b^2, ..."""
         out: list[sp.Symbol] = []
         for W, b in zip(self.weights, self.biases, strict=True):
             out += [*W, *b]

@@ -432,7 +432,7 @@ class Tensor:
         return out
 
     def sigmoid(self) -> Tensor:
-        """Elementwise logistic function 1 / (1 + e^-x), without overflow for large |x|."""
+        """Elementwise logistic function 1 / (1 + e^-x), without overflow for large ``|x|``."""
         x = self.data
         e = np.exp(-np.abs(x))  # never overflows
         s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
