@@ -25,6 +25,7 @@ parallel    data parallelism: a batch's gradient from shards in worker processes
 diagnostics gradient norms layer by layer, gradient clipping (chapter 11)
 landscape   many small networks trained at once; slices of the loss (chapter 11)
 checkpoint  the memory of backprop, gradient checkpointing (chapter 11)
+higher      higher-order gradients: grad(create_graph=True), Hessian-vector products (ch. 13)
 symbolic    SymPy derivations shared by the chapters and the tests
 viz         figures shared by the chapters (imported on first use: it loads matplotlib)
 experiments reproductions of published experiments: experiments.paper1986 (chapter 9)
@@ -43,6 +44,7 @@ from . import (
     exercises,
     experiments,
     gradcheck,
+    higher,
     init,
     landscape,
     layers,
@@ -81,7 +83,7 @@ __all__ = [
     "exercises",
     "viz",
 ]
-__all__ += ["diagnostics", "landscape", "checkpoint", "experiments"]
+__all__ += ["diagnostics", "landscape", "checkpoint", "experiments", "higher"]
 
 
 def __getattr__(name: str) -> Any:

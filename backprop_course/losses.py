@@ -67,7 +67,8 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
         raise ValueError("binary_cross_entropy targets must be in [0, 1]")
     z = logits.data
     loss = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
-    out = Tensor._result(np.asarray(loss.mean()), (logits,), "binary_cross_entropy")
+    # ctx keeps the targets for second derivatives (chapter 13)
+    out = Tensor._result(np.asarray(loss.mean()), (logits,), "binary_cross_entropy", ctx=(y,))
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
@@ -105,7 +106,8 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
     n = len(y)
     rows = np.arange(n)
     loss = 0.0 - logp[rows, y].sum() / n  # 0.0 - x: a perfect fit gives 0.0, not -0.0
-    out = Tensor._result(np.asarray(loss), (logits,), "cross_entropy")
+    # ctx keeps the labels for second derivatives (chapter 13)
+    out = Tensor._result(np.asarray(loss), (logits,), "cross_entropy", ctx=(y,))
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:

@@ -23,10 +23,10 @@ from __future__ import annotations
 import gc
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-__all__ = ["Value", "topological_order"]
+__all__ = ["Value", "dot", "topological_order"]
 
 
 N = TypeVar("N")  # a graph node: anything hashable with a ``_prev`` tuple of inputs
@@ -338,3 +338,56 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+
+def _number(v: object, what: str) -> float:
+    """The float inside a Value or a real number, for :func:`dot`."""
+    if type(v) is float or type(v) is int:
+        return float(v)
+    if isinstance(v, Value):
+        return v.data
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"dot: {what} must be a Value or a real number, got {type(v).__name__}")
+    return float(v)
+
+
+def dot(weights: Sequence[Value | float], inputs: Sequence[Value | float],
+        bias: Value | float = 0.0) -> Value:
+    """A neuron's weighted sum ``w_1 x_1 + ... + w_n x_n + b`` as *one* node.
+
+    Built from ``*`` and ``+``, the sum makes 2n nodes, each with its own
+    closure; this node has the same value and gradients
+    (dL/dw_i = grad * x_i, dL/dx_i = grad * w_i, dL/db = grad) for the cost of
+    one, as :func:`backprop_course.nn.linear` fuses a layer of the Tensor
+    engine. Numbers (say, the inputs of the first layer) may stand in for any
+    Value: they get no gradient and make no node.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ or the result is not finite.
+    TypeError
+        If an entry is neither a Value nor a real number.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
+        )
+    w = [_number(v, "a weight") for v in weights]
+    x = [_number(v, "an input") for v in inputs]
+    total = sum(map(float.__mul__, w, x)) + _number(bias, "the bias")
+    if not math.isfinite(total):
+        raise ValueError(f"dot: the weighted sum is {total} (an input or weight is NaN or huge)")
+    # (node, the factor its gradient gets) for every Value among the operands
+    pairs = [(v, c) for v, c in zip(weights, x, strict=True) if isinstance(v, Value)]
+    pairs += [(v, c) for v, c in zip(inputs, w, strict=True) if isinstance(v, Value)]
+    if isinstance(bias, Value):
+        pairs.append((bias, 1.0))
+    out = Value._result(total, tuple(v for v, _ in pairs), "dot")
+
+    def _backward(grad: float) -> None:
+        for v, c in pairs:
+            v.grad += grad * c  # d(sum_i w_i x_i + b)/dw_i = x_i, and so on
+
+    out._backward = _backward
+    return out

@@ -134,7 +134,9 @@ class Tensor:
         If ``data`` contains NaN or an infinity.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_prev", "_op", "_backward", "__weakref__")
+    __slots__ = (
+        "data", "grad", "requires_grad", "_prev", "_op", "_ctx", "_backward", "__weakref__"
+    )
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False) -> None:
@@ -149,11 +151,18 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self._prev: tuple[Tensor, ...] = ()
         self._op = ""
+        self._ctx: tuple = ()
         self._backward: Callable[[np.ndarray], None] = _no_backward
 
     @classmethod
-    def _result(cls, data: np.ndarray, prev: tuple[Tensor, ...], op: str) -> Tensor:
-        """Make the output of an operation; it joins the graph only if an input needs a gradient."""
+    def _result(
+        cls, data: np.ndarray, prev: tuple[Tensor, ...], op: str, ctx: tuple = ()
+    ) -> Tensor:
+        """Make the output of an operation; it joins the graph only if an input needs a gradient.
+
+        ``ctx`` keeps the operation's parameters (an axis, an exponent) for
+        higher-order gradients (:mod:`backprop_course.higher`, chapter 13).
+        """
         out = cls.__new__(cls)
         out.data = data
         out.grad = None
@@ -165,6 +174,7 @@ class Tensor:
         out.requires_grad = requires_grad
         out._prev = prev if requires_grad else ()
         out._op = op
+        out._ctx = ctx
         out._backward = _no_backward
         return out
 
@@ -298,7 +308,7 @@ class Tensor:
             raise ValueError(
                 f"Tensor ** {n:g}: a negative entry to a fractional power is not a real number"
             )
-        out = Tensor._result(self.data**n, (self,), f"**{n:g}")
+        out = Tensor._result(self.data**n, (self,), f"**{n:g}", ctx=(n,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -467,7 +477,7 @@ class Tensor:
         shifted = self.data - self.data.max(axis=axis, keepdims=True)
         log_sum = np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         result = shifted - log_sum
-        out = Tensor._result(result, (self,), "log_softmax")
+        out = Tensor._result(result, (self,), "log_softmax", ctx=(axis,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -481,7 +491,8 @@ class Tensor:
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes by default)."""
         axes = _normalise_axes(axis, self.ndim)
-        out = Tensor._result(self.data.sum(axis=axes, keepdims=keepdims), (self,), "sum")
+        data = self.data.sum(axis=axes, keepdims=keepdims)
+        out = Tensor._result(data, (self,), "sum", ctx=(axes, keepdims))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -527,9 +538,9 @@ class Tensor:
         perm = tuple(perm) if perm else tuple(reversed(range(self.ndim)))
         if sorted(_check_axis(a, self.ndim) for a in perm) != list(range(self.ndim)):
             raise ValueError(f"transpose axes {perm} are not a permutation of {self.ndim} axes")
-        out = Tensor._result(self.data.transpose(perm), (self,), "transpose")
+        inverse = tuple(int(i) for i in np.argsort([a % self.ndim for a in perm]))
+        out = Tensor._result(self.data.transpose(perm), (self,), "transpose", ctx=(inverse,))
         if out.requires_grad:
-            inverse = np.argsort([a % self.ndim for a in perm])
 
             def _backward(grad: np.ndarray) -> None:
                 self._accumulate(grad.transpose(inverse))
@@ -551,7 +562,8 @@ class Tensor:
             raise IndexError(
                 f"index {index!r} into a tensor of shape {self.shape}: {err}"
             ) from None
-        out = Tensor._result(np.array(data, copy=True), (self,), "index")
+        # ctx keeps the index for second derivatives (chapter 13)
+        out = Tensor._result(np.array(data, copy=True), (self,), "index", ctx=(index,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:

@@ -1,0 +1,193 @@
+"""Exercises of chapter 13, "Backprop in modern frameworks".
+
+No check copies the formula it tests:
+
+* ``hvp_by_differences`` is compared with the exact Hessian-vector product of
+  :func:`backprop_course.higher.hvp` on random smooth functions, with a
+  tolerance that central differences meet and forward differences do not;
+* ``top_eigenvalue`` and ``newton_direction`` receive only a function
+  ``v -> H v`` for a random symmetric matrix ``H`` that the checker knows, and
+  are compared with ``numpy.linalg``; they may call it fewer times than ``H``
+  has columns, so the matrix cannot simply be rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..gradcheck import rel_error
+from ..higher import hvp
+from ..tensor import Tensor
+from .core import Output, compare, custom_exercise
+
+__all__ = ["EXERCISES"]
+
+# Error of H v relative to max(|H v|, |v|): central differences with h ~ 1e-5 stay below
+# 6e-9 (over 300 random cases); forward differences exceed 2e-8 in most cases, at any h.
+TOLERANCE = 2e-8
+
+
+def _scaled_error(got: np.ndarray, exact: np.ndarray, v: np.ndarray) -> float:
+    return float(np.linalg.norm(got - exact) / max(np.linalg.norm(exact), np.linalg.norm(v)))
+
+
+# ------------------------------------------------- HVP by differences
+def _smooth_function(rng: np.random.Generator, n: int) -> Callable[[Tensor], Tensor]:
+    """f(x) = sum(tanh(A x + c)^2) + x.B x / 2 + sum(exp(x / 3)): curved in every direction."""
+    A = rng.normal(0.0, 1.0 / np.sqrt(n), size=(n, n))
+    c = rng.normal(size=n)
+    M = rng.normal(size=(n, n))
+    B = (M + M.T) / (2 * np.sqrt(n))
+
+    def f(x: Tensor) -> Tensor:
+        return ((A @ x + c).tanh() ** 2).sum() + 0.5 * (x @ (B @ x)) + (x * (1 / 3)).exp().sum()
+
+    return f
+
+
+def _gradient_function(f: Callable[[Tensor], Tensor]) -> Callable[[np.ndarray], np.ndarray]:
+    def grad_f(x: np.ndarray) -> np.ndarray:
+        t = Tensor(np.array(x, dtype=np.float64), requires_grad=True)
+        f(t).backward()
+        return t.grad.copy()
+
+    return grad_f
+
+
+def _hvp_fd_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
+    n = int(rng.integers(3, 9))
+    f = _smooth_function(rng, n)
+    x, v = rng.normal(size=n), rng.normal(size=n)
+    exact = hvp(f, x, v)
+    got = fn(_gradient_function(f), x.copy(), v.copy())
+    problem = compare(Output("H v"), exact, got)
+    if problem is not None:
+        return f"For a random function of {n} variables: {problem}"
+    got = np.asarray(got, dtype=np.float64).reshape(exact.shape)
+    err = _scaled_error(got, exact, v)
+    if err < TOLERANCE:
+        return None
+    forward = _forward_difference(_gradient_function(f), x, v)
+    hint = (
+        " Your answer is close to a forward difference (g(x + h v) - g(x)) / h, whose error "
+        "shrinks only like h; the central difference's shrinks like h^2."
+        if rel_error(got, forward) < 1e-3
+        else ""
+    )
+    return (
+        f"For a random function of {n} variables, H v is right only to a relative error of "
+        f"{err:.1e}; it must be below {TOLERANCE:.0e}.{hint}"
+    )
+
+
+def _forward_difference(grad_f: Callable, x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    h = 1e-7
+    return (grad_f(x + h * v) - grad_f(x)) / h
+
+
+# ----------------------------------------------------- power iteration
+def _symmetric_matrix(rng: np.random.Generator, n: int, eigenvalues: np.ndarray) -> np.ndarray:
+    Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    return (Q * eigenvalues) @ Q.T
+
+
+class _CountedProduct:
+    """``v -> H v`` for a hidden matrix, counting the calls and checking the argument."""
+
+    def __init__(self, H: np.ndarray) -> None:
+        self._H, self.calls = H, 0
+
+    def __call__(self, v: Any) -> np.ndarray:
+        self.calls += 1
+        v = np.asarray(v, dtype=np.float64)
+        if v.shape != (self._H.shape[0],):
+            raise ValueError(f"hvp expects a vector of shape ({self._H.shape[0]},), got {v.shape}")
+        return self._H @ v
+
+
+def _eigen_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
+    n = 200
+    top = float(rng.uniform(1.0, 50.0))
+    rest = top * rng.uniform(0.0, 0.6, size=n - 1)  # a spectral gap: power iteration converges
+    H = _symmetric_matrix(rng, n, np.concatenate([[top], rest]))
+    product = _CountedProduct(H)
+    got = fn(product, n)
+    if product.calls > 100:
+        return (
+            f"Your function made {product.calls} Hessian-vector products for a {n} x {n} "
+            "Hessian; at most 100 are allowed (power iteration needs far fewer here)."
+        )
+    problem = compare(Output("the largest eigenvalue"), np.array(top), got)
+    return None if problem is None else f"For a {n} x {n} Hessian: {problem}"
+
+
+# ----------------------------------------------------- conjugate gradients
+def _newton_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
+    n = 100
+    eigenvalues = rng.uniform(1.0, 4.0, size=n) * 10.0 ** rng.uniform(-1, 1)
+    H = _symmetric_matrix(rng, n, eigenvalues)
+    g = rng.normal(size=n)
+    product = _CountedProduct(H)
+    got = fn(g.copy(), product)
+    if product.calls > 50:
+        return (
+            f"Your function made {product.calls} Hessian-vector products for a {n} x {n} "
+            "Hessian with condition number 4; at most 50 are allowed (conjugate gradients "
+            "converge in about 25 here)."
+        )
+    expected = -np.linalg.solve(H, g)
+    problem = compare(Output("the Newton direction"), expected, got)
+    if problem is None:
+        return None
+    hint = ""
+    try:
+        if np.allclose(np.asarray(got, dtype=float), np.linalg.solve(H, g), rtol=1e-4):
+            hint = " It solves H d = g: the Newton step goes against the gradient, H d = -g."
+    except (TypeError, ValueError):
+        pass
+    return f"For a {n} x {n} Hessian: {problem}{hint}"
+
+
+EXERCISES = [
+    custom_exercise(
+        name="hvp_by_differences",
+        chapter=13,
+        task="Given a gradient function grad_f (array -> array), a point x and a direction v, "
+        "return an approximation of the Hessian-vector product H v from two gradients, "
+        "with a relative error below 2e-8.",
+        signature="hvp_by_differences(grad_f, x, v)",
+        hint="H v is the directional derivative of the gradient along v: "
+        "(grad_f(x + h v) - grad_f(x - h v)) / (2 h), with h about 1e-5 (chapter 10's best "
+        "step for a central difference, one order of differentiation up).",
+        trial=_hvp_fd_trial,
+        verified_by="the exact Hessian-vector product of bc.higher.hvp",
+    ),
+    custom_exercise(
+        name="top_eigenvalue",
+        chapter=13,
+        task="Given a function hvp(v) -> H v for a symmetric n x n Hessian whose largest "
+        "eigenvalue is positive and well separated, return that eigenvalue, using at most "
+        "100 products.",
+        signature="top_eigenvalue(hvp, n)",
+        hint="Power iteration: start from a random unit vector v, repeat v = hvp(v), "
+        "v = v / norm(v); the Rayleigh quotient v . hvp(v) is the eigenvalue.",
+        trial=_eigen_trial,
+        verified_by="numpy.linalg.eigvalsh of the hidden Hessian",
+    ),
+    custom_exercise(
+        name="newton_direction",
+        chapter=13,
+        task="Given a gradient g and a function hvp(v) -> H v for a symmetric positive "
+        "definite H, return the Newton direction d = -H^-1 g by conjugate gradients, using "
+        "at most 50 products.",
+        signature="newton_direction(g, hvp)",
+        hint="Conjugate gradients for H d = -g: d = 0, r = -g, p = r; repeat: Hp = hvp(p), "
+        "alpha = r.r / p.Hp, d += alpha p, r_new = r - alpha Hp, stop when |r_new| is tiny, "
+        "p = r_new + (r_new.r_new / r.r) p.",
+        trial=_newton_trial,
+        verified_by="numpy.linalg.solve with the hidden Hessian",
+    ),
+]

@@ -1,0 +1,498 @@
+"""Higher-order gradients: differentiate the backward pass itself (chapter 13).
+
+:meth:`Tensor.backward <backprop_course.tensor.Tensor.backward>` applies each
+operation's vector-Jacobian product (VJP) to plain NumPy arrays. That is fast,
+and the gradients it leaves behind are just numbers: nothing records how they
+were computed, so they cannot be differentiated again.
+
+:func:`grad` walks the same graph in the same reverse topological order, but
+applies each operation's VJP *written with Tensor operations*. The gradients it
+returns are Tensors with graphs of their own (PyTorch's ``create_graph=True``),
+and differentiating them again gives second derivatives. The rules live here,
+in one table keyed by the operation's name (:data:`RULES`), so the first-order
+engine is untouched and exactly as fast as before.
+
+:func:`hvp` uses this for Pearlmutter's exact Hessian-vector product
+``H v = ∇(∇f · v)``, at the cost of a few gradients and without ever forming
+``H``; :func:`hessian` builds the whole matrix row by row, for small problems
+and for checking.
+
+    >>> import numpy as np
+    >>> from backprop_course.higher import hvp
+    >>> f = lambda x: (x * x * x).sum()             # H = diag(6 x)
+    >>> hvp(f, np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    array([ 6., 12.])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .scalar import topological_order
+from .tensor import BackwardError, Tensor, _as_array, unbroadcast
+
+__all__ = ["RULES", "grad", "hessian", "hvp", "hvp_operator", "register_rule"]
+
+Rule = Callable[[Tensor, Tensor], Sequence["Tensor | None"]]
+
+RULES: dict[str, Rule] = {}
+"""The graph-building VJP of each operation, keyed by the operation's name.
+
+A rule ``rule(out, g)`` receives an operation's output ``out`` (whose ``_prev``
+holds the inputs) and ``g`` = dL/d(out) as a Tensor, and returns dL/d(input) for
+each input, in order, computed *with Tensor operations* (or None for an input
+that needs no gradient). The exponent ops ``**2``, ``**0.5``, ... share ``"**"``.
+"""
+
+
+def register_rule(op: str, rule: Rule | None = None) -> Any:
+    """Register ``rule`` as the higher-order VJP of the operation named ``op``.
+
+    Use it as ``register_rule("sqdiff", rule)`` or as a decorator,
+    ``@register_rule("sqdiff")``. Operations without a rule can still be
+    differentiated once with ``backward()``; :func:`grad` refuses them.
+
+    Raises
+    ------
+    TypeError
+        If ``op`` is not a non-empty string or ``rule`` is not callable.
+    """
+    if not isinstance(op, str) or not op:
+        raise TypeError(f"register_rule needs an operation name (a str), got {op!r}")
+
+    def add(fn: Rule) -> Rule:
+        if not callable(fn):
+            raise TypeError(f"a rule must be callable rule(out, g), got {type(fn).__name__}")
+        RULES[op] = fn
+        return fn
+
+    return add if rule is None else add(rule)
+
+
+def _rule_for(node: Tensor) -> Rule:
+    op = node._op
+    rule = RULES.get("**" if op.startswith("**") else op)
+    if rule is None:
+        known = ", ".join(sorted(RULES))
+        raise NotImplementedError(
+            f"no higher-order rule for the operation {op!r}: grad() needs every operation's "
+            f"backward pass written with Tensor operations. Build the function from operations "
+            f"that have one ({known}), or register one with "
+            f"backprop_course.higher.register_rule({op!r}, rule)"
+        )
+    return rule
+
+
+# ------------------------------------------------------------------ grad
+def grad(
+    output: Tensor,
+    inputs: Tensor | Sequence[Tensor],
+    grad_output: Any = None,
+    *,
+    create_graph: bool = False,
+) -> Any:
+    """The gradients of ``output`` with respect to ``inputs``, as Tensors.
+
+    The functional form of the backward pass, like ``torch.autograd.grad``: it
+    returns the gradients instead of adding them into ``.grad`` (no ``.grad``
+    is read or changed), and with ``create_graph=True`` every operation of the
+    backward pass is recorded, so the gradients can be differentiated again.
+
+    Parameters
+    ----------
+    output : Tensor
+        What to differentiate; a scalar unless ``grad_output`` is given.
+    inputs : Tensor or sequence of Tensor
+        The tensors to differentiate with respect to; each must require a
+        gradient.
+    grad_output : array_like or Tensor, optional
+        dL/d(output), the seed; 1 for a scalar output.
+    create_graph : bool, default False
+        Keep the backward pass as a graph: the returned gradients then require a
+        gradient themselves when they depend on an input that does. Without it
+        they are detached, like the arrays ``backward()`` leaves.
+
+    Returns
+    -------
+    Tensor or list of Tensor
+        One gradient per input, of the input's shape (zeros for an input that
+        ``output`` does not depend on); a single Tensor if ``inputs`` was one.
+
+    Raises
+    ------
+    BackwardError
+        If ``output`` does not require a gradient, is not a scalar and no
+        ``grad_output`` is given, or ``grad_output`` has the wrong shape.
+    ValueError
+        If an input does not require a gradient.
+    NotImplementedError
+        If the graph holds an operation without a rule in :data:`RULES`.
+    """
+    single = isinstance(inputs, Tensor)
+    xs = _check_inputs([inputs] if single else inputs)
+    grads = _record_backward(output, _seed(output, grad_output))
+    result = []
+    for x in xs:
+        g = grads.get(x)
+        if g is None:  # output does not depend on x
+            g = Tensor(np.zeros_like(x.data))
+        result.append(g if create_graph else g.detach())
+    return result[0] if single else result
+
+
+def _record_backward(output: Tensor, seed: Tensor) -> dict[Tensor, Tensor]:
+    """The backward pass in Tensor operations: dL/d(node) for every node reached, as Tensors."""
+    grads = {output: seed}
+    for node in reversed(topological_order(output)):
+        g = grads.get(node)
+        if g is None or not node._prev:
+            continue  # a leaf, or a node that does not lead to the output
+        results = _checked(node, _rule_for(node)(node, g))
+        for parent, dp in zip(node._prev, results, strict=True):
+            if dp is not None and parent.requires_grad:
+                # the sum over paths of the chain rule, as one more operation
+                grads[parent] = grads[parent] + dp if parent in grads else dp
+    return grads
+
+
+def _checked(node: Tensor, results: Sequence[Tensor | None]) -> tuple:
+    """A rule's results, after checking there is one per input, of the input's shape."""
+    results = tuple(results)
+    if len(results) != len(node._prev):
+        raise ValueError(
+            f"the rule of {node._op!r} returned {len(results)} gradient(s) for "
+            f"{len(node._prev)} input(s)"
+        )
+    for parent, dp in zip(node._prev, results, strict=True):
+        if dp is not None and dp.shape != parent.shape:
+            raise ValueError(
+                f"the rule of {node._op!r} gave a gradient of shape {dp.shape} to an "
+                f"input of shape {parent.shape}"
+            )
+    return results
+
+
+def _check_inputs(inputs: Any) -> list[Tensor]:
+    if not isinstance(inputs, Sequence) or not inputs:
+        raise TypeError("inputs must be a Tensor or a non-empty list of Tensors")
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"input {i} is a {type(x).__name__}, not a Tensor")
+        if not x.requires_grad:
+            raise ValueError(
+                f"input {i} (shape {x.shape}) does not require a gradient: create it with "
+                "requires_grad=True"
+            )
+    return list(inputs)
+
+
+def _seed(output: Tensor, grad_output: Any) -> Tensor:
+    if not isinstance(output, Tensor):
+        raise TypeError(f"output must be a Tensor, got {type(output).__name__}")
+    if not output.requires_grad:
+        raise BackwardError(
+            "grad() of a tensor that does not require a gradient: it was not computed from "
+            "any tensor created with requires_grad=True"
+        )
+    if grad_output is None:
+        if output.size != 1:
+            raise BackwardError(
+                f"grad() without grad_output needs a scalar output, got shape {output.shape}"
+            )
+        return Tensor(np.ones_like(output.data))
+    seed = (
+        grad_output
+        if isinstance(grad_output, Tensor)
+        else Tensor(_as_array(grad_output, "grad_output"))
+    )
+    if seed.shape != output.shape:
+        raise BackwardError(
+            f"grad_output has shape {seed.shape} but the output has shape {output.shape}"
+        )
+    return seed
+
+
+# ------------------------------------------------------- Hessian products
+def hvp_operator(f: Callable[..., Tensor], inputs: Any) -> Callable[[Any], Any]:
+    """The map ``v -> H v`` for the Hessian ``H`` of ``f`` at ``inputs``.
+
+    The gradient graph is built once (``grad(..., create_graph=True)``); each
+    call differentiates ``∇f · v`` through it: one more backward pass, so many
+    products at the same point (power iteration, conjugate gradients) cost one
+    backward pass each.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(*tensors)`` returns a scalar Tensor built from its arguments with
+        Tensor operations.
+    inputs : array_like or Tensor, or a list of them
+        The point; fresh leaf Tensors are made from their values, so nothing
+        the caller owns (no ``.grad``) is changed.
+
+    Returns
+    -------
+    callable
+        ``op(v)`` with ``v`` shaped like ``inputs`` (an array, or a list of
+        arrays), returning ``H v`` in the same structure.
+    """
+    single = not isinstance(inputs, list | tuple)
+    leaves = [_leaf(x, i) for i, x in enumerate([inputs] if single else inputs)]
+    out = f(*leaves)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"f must return a Tensor, got {type(out).__name__}")
+    if out.size != 1:
+        raise ValueError(f"f must return a scalar (one element), got shape {out.shape}")
+    gradients = grad(out, leaves, create_graph=True)
+
+    def apply(vectors: Any) -> Any:
+        vs = _check_vectors(vectors, leaves, single)
+        dot = None
+        for g, v in zip(gradients, vs, strict=True):
+            term = (g * v).sum()
+            dot = term if dot is None else dot + term
+        if not dot.requires_grad:  # f is linear: its gradient is constant
+            products = [np.zeros_like(x.data) for x in leaves]
+        else:
+            products = [t.data for t in grad(dot, leaves)]
+        return products[0] if single else products
+
+    return apply
+
+
+def hvp(f: Callable[..., Tensor], inputs: Any, vectors: Any) -> Any:
+    """The exact Hessian-vector product ``H v`` of a scalar function ``f``.
+
+    Computed as the gradient of ``∇f(x) · v`` (reverse over reverse), with
+    no finite differences and no Hessian matrix.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(*tensors)`` returns a scalar Tensor.
+    inputs : array_like or Tensor, or a list of them
+        The point ``x``.
+    vectors : array_like, or a list of them
+        ``v``, in the same structure and shapes as ``inputs``.
+
+    Returns
+    -------
+    numpy.ndarray or list of numpy.ndarray
+        ``H v``, in the structure of ``inputs``.
+
+    Raises
+    ------
+    ValueError
+        If a vector's shape differs from its input's, or it contains NaN or
+        infinity, or ``f`` does not return a scalar.
+    """
+    return hvp_operator(f, inputs)(vectors)
+
+
+def hessian(f: Callable[..., Tensor], inputs: Any) -> np.ndarray:
+    """The full Hessian matrix of a scalar function, one exact row at a time.
+
+    Row ``i`` is the gradient of the ``i``-th entry of the gradient. With
+    several inputs, their entries are numbered in order, each flattened, so
+    the result is ``(n, n)`` with ``n`` the total number of entries. It costs
+    ``n`` backward passes: for small problems and checks (use :func:`hvp` for
+    large ones).
+    """
+    single = not isinstance(inputs, list | tuple)
+    leaves = [_leaf(x, i) for i, x in enumerate([inputs] if single else inputs)]
+    out = f(*leaves)
+    if not isinstance(out, Tensor) or out.size != 1:
+        raise ValueError("f must return a scalar Tensor")
+    gradients = grad(out, leaves, create_graph=True)
+    flat = [g.reshape(-1) for g in gradients]
+    n = sum(x.size for x in leaves)
+    rows = np.zeros((n, n))
+    i = 0
+    for g in flat:
+        for j in range(g.size):
+            entry = g[j]
+            if entry.requires_grad:
+                rows[i] = np.concatenate([r.data.ravel() for r in grad(entry, leaves)])
+            i += 1
+    return rows
+
+
+def _leaf(x: Any, i: int) -> Tensor:
+    data = x.data if isinstance(x, Tensor) else _as_array(x, f"input {i}")
+    return Tensor(data, requires_grad=True)
+
+
+def _check_vectors(vectors: Any, leaves: list[Tensor], single: bool) -> list[np.ndarray]:
+    vs = [vectors] if single else vectors
+    if not isinstance(vs, list | tuple) or len(vs) != len(leaves):
+        raise ValueError(f"need {len(leaves)} vectors, one per input, got {vectors!r:.80}")
+    checked = []
+    for i, (v, x) in enumerate(zip(vs, leaves, strict=True)):
+        arr = _as_array(v.data if isinstance(v, Tensor) else v, f"vector {i}")
+        if arr.shape != x.shape:
+            raise ValueError(f"vector {i} has shape {arr.shape}, but its input has shape {x.shape}")
+        checked.append(arr)
+    return checked
+
+
+# ----------------------------------------------------------------- rules
+# Each rule is the first-order backward function of tensor.py (or nn.py,
+# losses.py) written again with Tensor operations: wherever the first-order
+# rule reads an array (other.data, the saved output), this one uses the Tensor,
+# so that the result remembers how it depends on the inputs.
+
+
+@register_rule("+")
+def _add(out: Tensor, g: Tensor) -> tuple:
+    a, b = out._prev
+    return unbroadcast(g, a.shape), unbroadcast(g, b.shape)
+
+
+@register_rule("-")
+def _sub(out: Tensor, g: Tensor) -> tuple:
+    a, b = out._prev
+    return unbroadcast(g, a.shape), unbroadcast(-g, b.shape)
+
+
+@register_rule("*")
+def _mul(out: Tensor, g: Tensor) -> tuple:
+    a, b = out._prev
+    return unbroadcast(g * b, a.shape), unbroadcast(g * a, b.shape)
+
+
+@register_rule("/")
+def _div(out: Tensor, g: Tensor) -> tuple:
+    a, b = out._prev  # d(a/b)/db = -a/b^2 = -out/b
+    return unbroadcast(g / b, a.shape), unbroadcast(-g * out / b, b.shape)
+
+
+@register_rule("**")
+def _pow(out: Tensor, g: Tensor) -> tuple:
+    (a,), (n,) = out._prev, out._ctx
+    if n == 0:
+        return (g * 0.0,)
+    return (g * (n * a ** (n - 1)),)
+
+
+def _swap_last(t: Tensor) -> Tensor:
+    return t.transpose(*range(t.ndim - 2), t.ndim - 1, t.ndim - 2)
+
+
+@register_rule("@")
+def _matmul(out: Tensor, g: Tensor) -> tuple:
+    a, b = out._prev
+    a2 = a.reshape(1, a.shape[0]) if a.ndim == 1 else a
+    b2 = b.reshape(b.shape[0], 1) if b.ndim == 1 else b
+    if b.ndim == 1:
+        g = g.reshape(*g.shape, 1)
+    if a.ndim == 1:
+        g = g.reshape(*g.shape[:-1], 1, g.shape[-1])
+    da = db = None
+    if a.requires_grad:  # dL/dA = dL/dC B^T
+        da = unbroadcast(g @ _swap_last(b2), a2.shape).reshape(a.shape)
+    if b.requires_grad:  # dL/dB = A^T dL/dC
+        db = unbroadcast(_swap_last(a2) @ g, b2.shape).reshape(b.shape)
+    return da, db
+
+
+@register_rule("exp")
+def _exp(out: Tensor, g: Tensor) -> tuple:
+    return (g * out,)
+
+
+@register_rule("log")
+def _log(out: Tensor, g: Tensor) -> tuple:
+    return (g / out._prev[0],)
+
+
+@register_rule("tanh")
+def _tanh(out: Tensor, g: Tensor) -> tuple:
+    return (g * (1.0 - out * out),)
+
+
+@register_rule("sigmoid")
+def _sigmoid(out: Tensor, g: Tensor) -> tuple:
+    return (g * (out * (1.0 - out)),)
+
+
+@register_rule("relu")
+def _relu(out: Tensor, g: Tensor) -> tuple:
+    a = out._prev[0]  # the slope is a constant 0 or 1: its own derivative is 0
+    return (g * (a.data > 0).astype(a.dtype),)
+
+
+@register_rule("log_softmax")
+def _log_softmax(out: Tensor, g: Tensor) -> tuple:
+    (axis,) = out._ctx
+    return (g - out.exp() * g.sum(axis=axis, keepdims=True),)
+
+
+@register_rule("sum")
+def _sum(out: Tensor, g: Tensor) -> tuple:
+    (a,), (axes, keepdims) = out._prev, out._ctx
+    if not keepdims:
+        g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
+    return (g + np.zeros(a.shape, a.dtype),)  # broadcast back to a's shape
+
+
+@register_rule("reshape")
+def _reshape(out: Tensor, g: Tensor) -> tuple:
+    return (g.reshape(out._prev[0].shape),)
+
+
+@register_rule("transpose")
+def _transpose(out: Tensor, g: Tensor) -> tuple:
+    (inverse,) = out._ctx
+    return (g.transpose(inverse),)
+
+
+@register_rule("index")
+def _index(out: Tensor, g: Tensor) -> tuple:
+    (index,) = out._ctx
+    return (_scatter_add(g, index, out._prev[0].shape),)
+
+
+def _scatter_add(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
+    """A zero Tensor of ``shape`` with ``g`` added at ``index``: indexing's VJP, as an op."""
+    full = np.zeros(shape, g.dtype)
+    np.add.at(full, index, g.data)
+    out = Tensor._result(full, (g,), "scatter_add", ctx=(index,))
+    if out.requires_grad:
+
+        def _backward(grad: np.ndarray) -> None:
+            g._accumulate(np.array(grad[index], copy=True))
+
+        out._backward = _backward
+    return out
+
+
+@register_rule("scatter_add")
+def _scatter(out: Tensor, g: Tensor) -> tuple:
+    (index,) = out._ctx
+    return (g[index],)
+
+
+@register_rule("linear")
+def _linear(out: Tensor, g: Tensor) -> tuple:
+    x, W, *b = out._prev  # z = x W + b
+    dx = g @ W.T if x.requires_grad else None
+    dW = None
+    if W.requires_grad:
+        dW = x.reshape(-1, 1) @ g.reshape(1, -1) if x.ndim == 1 else x.T @ g
+    return (dx, dW, *[g if g.ndim == 1 else g.sum(axis=0) for _ in b])
+
+
+@register_rule("cross_entropy")
+def _cross_entropy(out: Tensor, g: Tensor) -> tuple:
+    (z,), (y,) = out._prev, out._ctx
+    onehot = np.eye(z.shape[1], dtype=z.dtype)[y]
+    return (g * (z.log_softmax(axis=1).exp() - onehot) * (1.0 / len(y)),)
+
+
+@register_rule("binary_cross_entropy")
+def _binary_cross_entropy(out: Tensor, g: Tensor) -> tuple:
+    (z,), (y,) = out._prev, out._ctx
+    return (g * (z.sigmoid() - y) * (1.0 / z.size),)
