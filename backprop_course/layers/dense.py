@@ -35,6 +35,7 @@ __all__ = [
     "mse_forward",
     "mse_backward",
     "check_labels",
+    "log_softmax",
 ]
 
 
