@@ -160,6 +160,11 @@ def _record_backward(output: Tensor, seed: Tensor) -> dict[Tensor, Tensor]:
 
 def _checked(node: Tensor, results: Sequence[Tensor | None]) -> tuple:
     """A rule's results, after checking there is one per input, of the input's shape."""
+    if not isinstance(results, tuple | list):
+        raise TypeError(
+            f"the rule of {node._op!r} returned a {type(results).__name__}; a rule returns a "
+            f"tuple with one gradient per input, such as (g * ...,)"
+        )
     results = tuple(results)
     if len(results) != len(node._prev):
         raise ValueError(

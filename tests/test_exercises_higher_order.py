@@ -36,8 +36,14 @@ def newton_direction(g, hvp):
     return d
 
 
+def softplus_rule(out, g):
+    x = out._prev[0]
+    return (g * x.sigmoid(),)
+
+
 SOLUTIONS = {
     "hvp_by_differences": hvp_by_differences,
+    "softplus_rule": softplus_rule,
     "top_eigenvalue": top_eigenvalue,
     "newton_direction": newton_direction,
 }
@@ -64,6 +70,8 @@ def _newton_with_scipy(g, hvp):
 
 ALTERNATIVES = {
     "hvp_by_differences": lambda g, x, v: (g(x + 1e-6 * v) - g(x - 1e-6 * v)) / 2e-6,
+    # in terms of the output: sigmoid(x) = 1 - exp(-softplus(x))
+    "softplus_rule": lambda out, g: [g * (1.0 - (-out).exp())],
     "top_eigenvalue": _eigen_with_shift,
     "newton_direction": _newton_with_scipy,
 }
@@ -94,6 +102,13 @@ WRONG = {
         (lambda g, x, v: g(x + 1e-5 * v) - g(x - 1e-5 * v), "expected"),
         (lambda g, x, v: None, "returned None"),
         (lambda g, x, v: hvp_by_differences(g, x, v)[:-1], "shape"),
+    ],
+    "softplus_rule": [
+        (lambda out, g: (g * (1 / (1 + np.exp(-out._prev[0].data))),), "does not depend"),
+        (lambda out, g: g * out._prev[0].sigmoid(), "returned a Tensor"),
+        (lambda out, g: (g * out._prev[0].exp(),), "expected"),
+        (lambda out, g: (g.data,), "expected"),
+        (lambda out, g: None, "returned a NoneType"),
     ],
     "top_eigenvalue": [
         (_all_columns, "at most 100 are allowed"),

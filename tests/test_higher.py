@@ -336,3 +336,14 @@ def test_a_rule_that_returns_the_wrong_shape_is_stopped():
             higher.grad(out.sum(), [x])
     finally:
         del higher.RULES["bad_test"]
+
+
+def test_a_rule_that_returns_a_tensor_instead_of_a_tuple_is_told_so():
+    higher.register_rule("bare_test", lambda out, g: g * 2.0)
+    try:
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        out = Tensor._result(x.data * 2.0, (x,), "bare_test")
+        with pytest.raises(TypeError, match=r"'bare_test' returned a Tensor; .* tuple"):
+            higher.grad(out.sum(), [x])
+    finally:
+        del higher.RULES["bare_test"]

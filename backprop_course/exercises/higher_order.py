@@ -5,6 +5,9 @@ No check copies the formula it tests:
 * ``hvp_by_differences`` is compared with the exact Hessian-vector product of
   :func:`backprop_course.higher.hvp` on random smooth functions, with a
   tolerance that central differences meet and forward differences do not;
+* ``softplus_rule`` is registered for a softplus operation that has only a
+  first-order backward, and the Hessian-vector products it gives are compared
+  with the exact ones of the closed form ``A^T diag(c σ'(Ax)) A v``;
 * ``top_eigenvalue`` and ``newton_direction`` receive only a function
   ``v -> H v`` for a random symmetric matrix ``H`` that the checker knows, and
   are compared with ``numpy.linalg``; they may call it fewer times than ``H``
@@ -19,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import rel_error
-from ..higher import hvp
+from ..higher import RULES, hvp
 from ..tensor import Tensor
 from .core import Output, compare, custom_exercise
 
-__all__ = ["EXERCISES"]
+__all__ = ["EXERCISES", "softplus"]
 
 # Error of H v relative to max(|H v|, |v|): central differences with h ~ 1e-5 stay below
 # 6e-9 (over 300 random cases); forward differences exceed 2e-8 in most cases, at any h.
@@ -86,6 +89,52 @@ def _hvp_fd_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | Non
 def _forward_difference(grad_f: Callable, x: np.ndarray, v: np.ndarray) -> np.ndarray:
     h = 1e-7
     return (grad_f(x + h * v) - grad_f(x)) / h
+
+
+# ----------------------------------------------------- a rule of one's own
+def softplus(x: Tensor) -> Tensor:
+    """``log(1 + e^x)`` elementwise, as one operation named ``"softplus"``.
+
+    Its first-order backward multiplies by the slope ``sigmoid(x)``; it has no
+    higher-order rule in :data:`backprop_course.higher.RULES` (writing one is
+    an exercise of chapter 13).
+    """
+    slope = 0.5 * (1.0 + np.tanh(0.5 * x.data))  # sigmoid(x), without overflow
+    out = Tensor._result(np.logaddexp(0.0, x.data), (x,), "softplus")
+    if out.requires_grad:
+
+        def _backward(grad: np.ndarray) -> None:
+            x._accumulate(grad * slope)
+
+        out._backward = _backward
+    return out
+
+
+def _rule_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
+    n = int(rng.integers(2, 6))
+    A, c = rng.normal(size=(n, n)), rng.normal(size=n)
+    x, v = rng.normal(size=n), rng.normal(size=n)
+    s = 1.0 / (1.0 + np.exp(-(A @ x)))
+    exact = A.T @ (c * s * (1.0 - s) * (A @ v))  # the Hessian of sum(c * softplus(A x)), times v
+    previous = RULES.get("softplus")
+    RULES["softplus"] = fn
+    try:
+        got = hvp(lambda t: (softplus(A @ t) * c).sum(), x, v)
+    finally:
+        if previous is None:
+            del RULES["softplus"]
+        else:
+            RULES["softplus"] = previous
+    problem = compare(Output("H v"), exact, got)
+    if problem is None:
+        return None
+    if np.allclose(got, 0.0):
+        problem += (
+            " Your rule's result does not depend on the input: it was computed from arrays "
+            "(.data, NumPy functions), which are constants to the next backward pass. Use "
+            "Tensor operations on out._prev[0] or on out."
+        )
+    return f"For f(x) = sum(c * softplus(A x)) with {n} variables: {problem}"
 
 
 # ----------------------------------------------------- power iteration
@@ -164,6 +213,20 @@ EXERCISES = [
         "step for a central difference, one order of differentiation up).",
         trial=_hvp_fd_trial,
         verified_by="the exact Hessian-vector product of bc.higher.hvp",
+    ),
+    custom_exercise(
+        name="softplus_rule",
+        chapter=13,
+        task="Write the higher-order rule rule(out, g) of the operation softplus(x) = "
+        "log(1 + e^x) (backprop_course.exercises.higher_order.softplus): given its output "
+        "out and g = dL/d(out) as Tensors, return a tuple with dL/dx, computed with Tensor "
+        "operations.",
+        signature="softplus_rule(out, g)",
+        hint="The slope of softplus is sigmoid(x), and x is out._prev[0]: return "
+        "(g * x.sigmoid(),). A tuple, one entry per input, built with Tensor operations so "
+        "that it depends on x.",
+        trial=_rule_trial,
+        verified_by="the exact Hessian-vector products of sum(c * softplus(A x))",
     ),
     custom_exercise(
         name="top_eigenvalue",
