@@ -23,16 +23,19 @@ import numpy as np
 
 import backprop_course as bc
 from backprop_course import losses, nn
+from bench_mlp_epoch import cross_entropy_np, numpy_loss_and_grads
 
 SIZES = [64, 128, 64, 10]
 
 
-def ratio(X: np.ndarray, y: np.ndarray, batch: int, rounds: int) -> tuple[float, float]:
-    """Median seconds of the loss alone and of loss + gradient, at one batch size."""
+def measure(X: np.ndarray, y: np.ndarray, batch: int, rounds: int) -> dict[str, float]:
+    """Median seconds of the loss alone and of loss + gradient, at one batch size, for
+    backprop_course and for the hand-written NumPy of ``bench_mlp_epoch.py``."""
     rows = np.random.default_rng(0).permutation(len(X))[:batch]
     x, t = bc.Tensor(X[rows]), y[rows]
     model = nn.MLP(SIZES, rng=0)
     params = model.parameters()
+    arrays = [p.data.copy() for p in params]
 
     def loss_only() -> float:
         for p in params:
@@ -46,8 +49,25 @@ def ratio(X: np.ndarray, y: np.ndarray, batch: int, rounds: int) -> tuple[float,
         model.zero_grad()
         losses.cross_entropy(model(x), t).backward()
 
-    times = _harness.interleaved({"f": loss_only, "grad": loss_and_gradient}, rounds=rounds)
-    return statistics.median(times["f"]), statistics.median(times["grad"])
+    def numpy_loss_only() -> float:
+        W1, b1, W2, b2, W3, b3 = arrays
+        a1 = np.maximum(x.data @ W1 + b1, 0.0)
+        a2 = np.maximum(a1 @ W2 + b2, 0.0)
+        return cross_entropy_np(a2 @ W3 + b3, t)
+
+    def numpy_loss_and_gradient() -> None:
+        numpy_loss_and_grads(arrays, x.data, t)
+
+    times = _harness.interleaved(
+        {
+            "f": loss_only,
+            "grad": loss_and_gradient,
+            "np f": numpy_loss_only,
+            "np grad": numpy_loss_and_gradient,
+        },
+        rounds=rounds,
+    )
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def main() -> None:
@@ -56,18 +76,26 @@ def main() -> None:
     args = parser.parse_args()
     X, y = bc.data.digits()
     print(f"MLP {SIZES}; {_harness.machine()}")
-    print("| batch | malloc | loss only (ms) | loss + gradient (ms) | ratio |")
-    print("| ---: | --- | ---: | ---: | ---: |")
-    rows = [(64, "default"), (1024, "default")]
-    for batch, malloc in rows:
-        f, g = ratio(X, y, batch, args.rounds)
-        print(f"| {batch} | {malloc} | {f * 1e3:.3f} | {g * 1e3:.3f} | {g / f:.2f} |")
+    print(
+        "| batch | malloc | loss only (ms) | loss + gradient (ms) | ratio "
+        "| NumPy by hand: loss, loss + gradient (ms), ratio |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+
+    def rows(malloc: str) -> None:
+        for batch in (64, 1024):
+            m = measure(X, y, batch, args.rounds)
+            print(
+                f"| {batch} | {malloc} | {m['f'] * 1e3:.3f} | {m['grad'] * 1e3:.3f} "
+                f"| {m['grad'] / m['f']:.2f} | {m['np f'] * 1e3:.3f}, {m['np grad'] * 1e3:.3f}, "
+                f"{m['np grad'] / m['np f']:.2f} |"
+            )
+
+    rows("default")
     # The same after telling malloc to reuse freed memory (see _harness.keep_freed_memory):
     # at batch 1024 the arrays are large enough for the default to return them to the system.
     if _harness.keep_freed_memory():
-        for batch in (64, 1024):
-            f, g = ratio(X, y, batch, args.rounds)
-            print(f"| {batch} | keeps freed memory | {f * 1e3:.3f} | {g * 1e3:.3f} | {g / f:.2f} |")
+        rows("keeps freed memory")
     else:
         print("(not glibc: the second configuration is skipped)")
 
