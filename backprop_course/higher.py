@@ -244,14 +244,7 @@ def hvp_operator(f: Callable[..., Tensor], inputs: Any) -> Callable[[Any], Any]:
         ``op(v)`` with ``v`` shaped like ``inputs`` (an array, or a list of
         arrays), returning ``H v`` in the same structure.
     """
-    single = not isinstance(inputs, list | tuple)
-    leaves = [_leaf(x, i) for i, x in enumerate([inputs] if single else inputs)]
-    out = f(*leaves)
-    if not isinstance(out, Tensor):
-        raise TypeError(f"f must return a Tensor, got {type(out).__name__}")
-    if out.size != 1:
-        raise ValueError(f"f must return a scalar (one element), got shape {out.shape}")
-    gradients = grad(out, leaves, create_graph=True)
+    single, leaves, gradients = _gradient_graph(f, inputs)
 
     def apply(vectors: Any) -> Any:
         vs = _check_vectors(vectors, leaves, single)
@@ -306,12 +299,7 @@ def hessian(f: Callable[..., Tensor], inputs: Any) -> np.ndarray:
     ``n`` backward passes: for small problems and checks (use :func:`hvp` for
     large ones).
     """
-    single = not isinstance(inputs, list | tuple)
-    leaves = [_leaf(x, i) for i, x in enumerate([inputs] if single else inputs)]
-    out = f(*leaves)
-    if not isinstance(out, Tensor) or out.size != 1:
-        raise ValueError("f must return a scalar Tensor")
-    gradients = grad(out, leaves, create_graph=True)
+    _, leaves, gradients = _gradient_graph(f, inputs)
     flat = [g.reshape(-1) for g in gradients]
     n = sum(x.size for x in leaves)
     rows = np.zeros((n, n))
@@ -323,6 +311,24 @@ def hessian(f: Callable[..., Tensor], inputs: Any) -> np.ndarray:
                 rows[i] = np.concatenate([r.data.ravel() for r in grad(entry, leaves)])
             i += 1
     return rows
+
+
+def _gradient_graph(f: Callable[..., Tensor], inputs: Any) -> tuple[bool, list, list]:
+    """Fresh leaves for ``inputs``, and the gradient of ``f`` at them with its graph recorded.
+
+    Returns whether ``inputs`` was a single input, the leaves and the gradients (constant zero
+    Tensors where ``f`` does not depend on an input at all).
+    """
+    single = not isinstance(inputs, list | tuple)
+    leaves = [_leaf(x, i) for i, x in enumerate([inputs] if single else inputs)]
+    out = f(*leaves)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"f must return a Tensor, got {type(out).__name__}")
+    if out.size != 1:
+        raise ValueError(f"f must return a scalar (one element), got shape {out.shape}")
+    if not out.requires_grad:  # f ignores its inputs: every derivative is 0
+        return single, leaves, [Tensor(np.zeros_like(x.data)) for x in leaves]
+    return single, leaves, grad(out, leaves, create_graph=True)
 
 
 def _leaf(x: Any, i: int) -> Tensor:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
-
-from backprop_course.exercises import EXERCISES, check, list_exercises
+from exercise_suite import standard_exercise_tests
 
 
 def hvp_by_differences(grad_f, x, v):
@@ -123,45 +121,4 @@ WRONG = {
 }
 
 
-def _raising(*args):
-    raise ZeroDivisionError("learner bug")
-
-
-def test_chapter_13_exercises_are_registered_in_order() -> None:
-    assert list_exercises(chapter=13) == list(SOLUTIONS)
-    assert set(WRONG) == set(SOLUTIONS) == set(ALTERNATIVES)
-    assert all(EXERCISES[name].chapter == 13 for name in SOLUTIONS)
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-@pytest.mark.parametrize("seed", [None, 0, 1, 2])
-def test_correct_solution_passes(name: str, seed: int | None) -> None:
-    result = check(name, SOLUTIONS[name], seed=seed, quiet=True)
-    assert result.passed, result.message
-    assert "correct" in result.message
-
-
-@pytest.mark.parametrize("name", list(ALTERNATIVES))
-@pytest.mark.parametrize("seed", [4, 5])
-def test_other_correct_answers_pass(name: str, seed: int) -> None:
-    result = check(name, ALTERNATIVES[name], seed=seed, quiet=True)
-    assert result.passed, result.message
-
-
-@pytest.mark.parametrize(
-    ("name", "index"), [(n, i) for n, cases in WRONG.items() for i in range(len(cases))]
-)
-@pytest.mark.parametrize("seed", [0, 1])
-def test_typical_mistakes_fail_with_a_diagnosis(name: str, index: int, seed: int) -> None:
-    wrong, phrase = WRONG[name][index]
-    result = check(name, wrong, seed=seed, quiet=True)
-    assert not result.passed
-    assert phrase in result.message, result.message
-    assert "Traceback" not in result.message
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-def test_a_raising_function_is_reported_not_raised(name: str) -> None:
-    result = check(name, _raising, seed=0, quiet=True)
-    assert not result.passed
-    assert "ZeroDivisionError" in result.message and "learner bug" in result.message
+globals().update(standard_exercise_tests(13, SOLUTIONS, WRONG, ALTERNATIVES, seeds=(None, 0, 1, 2)))

@@ -216,6 +216,16 @@ def test_a_linear_function_has_a_zero_hessian():
     assert np.array_equal(higher.hessian(lambda t: (t * c).sum(), c), np.zeros((2, 2)))
 
 
+def test_a_function_that_ignores_its_input_has_a_zero_hessian():
+    def constant(t):
+        return Tensor(np.ones(3)).sum()
+
+    assert np.array_equal(higher.hvp(constant, np.ones(2), np.ones(2)), [0.0, 0.0])
+    assert np.array_equal(higher.hessian(constant, np.ones(2)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"scalar .*shape \(2,\)"):
+        higher.hessian(lambda t: t * t, np.ones(2))
+
+
 def test_the_operator_reuses_one_gradient_graph():
     calls = []
 
@@ -327,23 +337,20 @@ def test_register_rule_for_a_new_operation():
         higher.register_rule("", lambda out, g: (g,))
 
 
-def test_a_rule_that_returns_the_wrong_shape_is_stopped():
-    higher.register_rule("bad_test", lambda out, g: (g.sum(),))
+@pytest.mark.parametrize(
+    "rule, error, message",
+    [
+        (lambda out, g: (g.sum(),), ValueError, r"'faulty_test' gave a gradient of shape \(\)"),
+        (lambda out, g: g * 2.0, TypeError, r"'faulty_test' returned a Tensor; .* tuple"),
+        (lambda out, g: (g, g), ValueError, r"returned 2 gradient\(s\) for 1 input\(s\)"),
+    ],
+)
+def test_a_faulty_rule_is_stopped_with_a_clear_error(rule, error, message):
+    higher.register_rule("faulty_test", rule)
     try:
         x = Tensor([1.0, 2.0], requires_grad=True)
-        out = Tensor._result(x.data * 1.0, (x,), "bad_test")
-        with pytest.raises(ValueError, match=r"'bad_test' gave a gradient of shape \(\)"):
+        out = Tensor._result(x.data * 2.0, (x,), "faulty_test")
+        with pytest.raises(error, match=message):
             higher.grad(out.sum(), [x])
     finally:
-        del higher.RULES["bad_test"]
-
-
-def test_a_rule_that_returns_a_tensor_instead_of_a_tuple_is_told_so():
-    higher.register_rule("bare_test", lambda out, g: g * 2.0)
-    try:
-        x = Tensor([1.0, 2.0], requires_grad=True)
-        out = Tensor._result(x.data * 2.0, (x,), "bare_test")
-        with pytest.raises(TypeError, match=r"'bare_test' returned a Tensor; .* tuple"):
-            higher.grad(out.sum(), [x])
-    finally:
-        del higher.RULES["bare_test"]
+        del higher.RULES["faulty_test"]
