@@ -18,70 +18,11 @@ Every name is importable from here (``bc.layers.dense_forward``,
 =================  ===============================================================
 """
 
-from .conv import (
-    col2im,
-    conv2d_backward,
-    conv2d_forward,
-    conv_output_size,
-    im2col,
-    im2col_indices,
-    maxpool2d_backward,
-    maxpool2d_forward,
-)
-from .dense import (
-    affine_backward,
-    affine_forward,
-    check_labels,
-    dense_backward,
-    dense_forward,
-    log_softmax,
-    mse_backward,
-    mse_forward,
-    relu_backward,
-    relu_forward,
-    sigmoid_backward,
-    sigmoid_forward,
-    softmax_cross_entropy_backward,
-    softmax_cross_entropy_forward,
-    tanh_backward,
-    tanh_forward,
-)
-from .normalization import batchnorm_backward, batchnorm_forward
-from .recurrent import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+from . import conv, dense, normalization, recurrent
+from .conv import *  # noqa: F403  (each module's __all__ says what it exports)
+from .dense import *  # noqa: F403
+from .normalization import *  # noqa: F403
+from .recurrent import *  # noqa: F403
 
-__all__ = [
-    # dense.py
-    "dense_forward",
-    "dense_backward",
-    "affine_forward",
-    "affine_backward",
-    "sigmoid_forward",
-    "sigmoid_backward",
-    "tanh_forward",
-    "tanh_backward",
-    "relu_forward",
-    "relu_backward",
-    "softmax_cross_entropy_forward",
-    "softmax_cross_entropy_backward",
-    "mse_forward",
-    "mse_backward",
-    "check_labels",
-    "log_softmax",
-    # conv.py
-    "conv_output_size",
-    "im2col_indices",
-    "im2col",
-    "col2im",
-    "conv2d_forward",
-    "conv2d_backward",
-    "maxpool2d_forward",
-    "maxpool2d_backward",
-    # recurrent.py
-    "rnn_step_forward",
-    "rnn_step_backward",
-    "rnn_forward",
-    "rnn_backward",
-    # normalization.py
-    "batchnorm_forward",
-    "batchnorm_backward",
-]
+# One list, built from the modules': a new layer is added to its module's __all__ only.
+__all__ = [*dense.__all__, *conv.__all__, *recurrent.__all__, *normalization.__all__]
