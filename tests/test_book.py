@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from book_toc import toc_entries
 
 from backprop_course.exercises import EXERCISES
 
@@ -24,21 +24,7 @@ CHAPTERS = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]
 
 def toc_files() -> list[str]:
     """Every ``file:`` entry of _toc.yml (and the root), without extension."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", toc.get("chapters", [])))
-    return files
+    return toc_entries(ROOT)
 
 
 def load(path: Path) -> dict:

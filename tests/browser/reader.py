@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml
+from book_toc import toc_entries
 
 HERE = Path(__file__).resolve().parent
 COLLECT_JS = (HERE / "collect.js").read_text()
@@ -419,21 +419,7 @@ ROOT = HERE.parents[1]
 
 
 def _toc_entries(root: Path) -> list[str]:
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    entries = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                entries.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", toc.get("chapters", [])))
-    return [str(Path(entry).with_suffix("")) for entry in entries]
+    return [str(Path(entry).with_suffix("")) for entry in toc_entries(root)]
 
 
 def book_root_page(root: Path = ROOT) -> str:
