@@ -57,7 +57,7 @@ from . import (
 )
 from .gradcheck import GradcheckReport, numerical_gradient, rel_error
 from .scalar import Value
-from .tensor import BackwardError, Tensor
+from .tensor import BackwardError, Tensor, no_grad
 
 __version__ = "0.1.0"
 
@@ -65,6 +65,7 @@ __all__ = [
     "Value",
     "Tensor",
     "BackwardError",
+    "no_grad",
     "gradcheck",
     "GradcheckReport",
     "numerical_gradient",

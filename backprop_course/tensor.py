@@ -17,15 +17,16 @@ Two things are new compared with scalars:
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Union
 
 import numpy as np
 
 from .scalar import topological_order
 
-__all__ = ["Tensor", "BackwardError", "unbroadcast"]
+__all__ = ["Tensor", "BackwardError", "no_grad", "unbroadcast"]
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, list, tuple]
 
@@ -40,6 +41,31 @@ class BackwardError(ValueError, RuntimeError):
 
 def _no_backward(grad: np.ndarray) -> None:
     """The backward function of a leaf: nothing to propagate."""
+
+
+_recording = True  # False inside `with no_grad():`
+
+
+@contextlib.contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside this block, operations record no graph, as with PyTorch's ``torch.no_grad()``.
+
+    Use it to evaluate a model whose parameters require gradients (on test data, say)
+    without building a graph that nobody will differentiate. Results computed inside
+    do not require a gradient; the parameters themselves are unchanged.
+
+        >>> W = Tensor([[1.0], [2.0]], requires_grad=True)
+        >>> with no_grad():
+        ...     y = Tensor([[3.0, 4.0]]) @ W
+        >>> y.requires_grad
+        False
+    """
+    global _recording
+    previous, _recording = _recording, False
+    try:
+        yield
+    finally:
+        _recording = previous
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -167,10 +193,11 @@ class Tensor:
         out.data = data
         out.grad = None
         requires_grad = False
-        for p in prev:
-            if p.requires_grad:
-                requires_grad = True
-                break
+        if _recording:
+            for p in prev:
+                if p.requires_grad:
+                    requires_grad = True
+                    break
         out.requires_grad = requires_grad
         out._prev = prev if requires_grad else ()
         out._op = op
@@ -625,7 +652,8 @@ class Tensor:
         if not self.requires_grad:
             raise BackwardError(
                 "backward() on a tensor that does not require a gradient: none of the tensors "
-                "it was computed from was created with requires_grad=True"
+                "it was computed from was created with requires_grad=True (or it was computed "
+                "inside `with no_grad():`)"
             )
         if not np.isfinite(self.data).all():
             raise FloatingPointError(
