@@ -34,7 +34,15 @@ import numpy as np
 from .scalar import topological_order
 from .tensor import BackwardError, Tensor, _as_array, unbroadcast
 
-__all__ = ["RULES", "grad", "hessian", "hvp", "hvp_operator", "register_rule"]
+__all__ = [
+    "RULES",
+    "conjugate_gradients",
+    "grad",
+    "hessian",
+    "hvp",
+    "hvp_operator",
+    "register_rule",
+]
 
 Rule = Callable[[Tensor, Tensor], Sequence["Tensor | None"]]
 
@@ -311,6 +319,64 @@ def hessian(f: Callable[..., Tensor], inputs: Any) -> np.ndarray:
                 rows[i] = np.concatenate([r.data.ravel() for r in grad(entry, leaves)])
             i += 1
     return rows
+
+
+def conjugate_gradients(
+    hvp: Callable[[np.ndarray], np.ndarray],
+    b: np.ndarray,
+    tol: float = 1e-10,
+    max_products: int = 100,
+) -> tuple[np.ndarray, int]:
+    """Solve ``H x = b`` for a symmetric positive definite ``H`` known only through ``hvp``.
+
+    The conjugate gradient method: each step moves along a direction conjugate to the
+    previous ones (``p_j . H p_k = 0``), so it never undoes their progress, and needs one
+    product ``H p``. With ``b = -∇L`` and ``hvp`` from :func:`hvp_operator` the solution is
+    the Newton step, found without forming ``H`` (Newton-CG, Hessian-free optimisation).
+
+    Parameters
+    ----------
+    hvp : callable
+        ``v -> H v`` for flat vectors.
+    b : numpy.ndarray, shape (n,)
+    tol : float
+        Stop once the residual ``|b - H x|`` is below ``tol * |b|``.
+    max_products : int
+        At most this many products (then the current ``x`` is returned).
+
+    Returns
+    -------
+    x : numpy.ndarray
+    products : int
+        How many products ``H p`` were used.
+
+    Raises
+    ------
+    ValueError
+        If ``b`` is not a finite vector, or ``H`` has curvature ``p . H p <= 0`` along a
+        search direction (it is not positive definite: the Newton step would head for a
+        saddle or a maximum).
+    """
+    b = _as_array(b, "b")
+    if b.ndim != 1:
+        raise ValueError(f"b must be a vector (n,), got shape {b.shape}")
+    x, r = np.zeros_like(b), b.copy()  # r = b - H x, the residual
+    p, rr = r.copy(), r @ r
+    products = 0
+    while products < max_products and np.sqrt(rr) > tol * np.linalg.norm(b):
+        Hp = np.asarray(hvp(p), dtype=np.float64)
+        products += 1
+        curvature = p @ Hp
+        if curvature <= 0:
+            raise ValueError(
+                f"H is not positive definite: p . H p = {curvature:.3g} along a search "
+                f"direction (after {products} products)"
+            )
+        alpha = rr / curvature  # the exact minimum along p
+        x, r = x + alpha * p, r - alpha * Hp
+        rr_new = r @ r
+        p, rr = r + (rr_new / rr) * p, rr_new  # the next direction, conjugate to p
+    return x, products
 
 
 def _gradient_graph(f: Callable[..., Tensor], inputs: Any) -> tuple[bool, list, list]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_suite import standard_exercise_tests
 
 from backprop_course import layers
-from backprop_course.exercises import EXERCISES, beyond_dense, check, list_exercises
+from backprop_course.exercises import EXERCISES, beyond_dense, check
 
 # ------------------------------------------------------------ correct answers
 
@@ -147,53 +148,11 @@ WRONG = {
 # ---------------------------------------------------------------------- tests
 
 
-def test_the_chapter_sets_these_exercises_in_order() -> None:
-    assert list_exercises(chapter=12) == list(SOLUTIONS)
-    assert set(WRONG) == set(SOLUTIONS)
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-@pytest.mark.parametrize("seed", [None, 0, 1, 2, 3])
-def test_correct_solution_passes(name: str, seed: int | None, capsys) -> None:
-    result = check(name, SOLUTIONS[name], seed=seed)
-    assert result.passed, result.message
-    assert "correct" in capsys.readouterr().out
-
-
 @pytest.mark.parametrize("name", list(PACKAGE))
 def test_the_package_layers_solve_the_exercises(name: str) -> None:
     for seed in (5, 6):
         result = check(name, PACKAGE[name], quiet=True, seed=seed)
         assert result.passed, result.message
-
-
-@pytest.mark.parametrize(
-    ("name", "wrong", "phrase"),
-    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
-)
-def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str) -> None:
-    for seed in (0, 1, 2):
-        result = check(name, wrong, quiet=True, seed=seed)
-        assert not result.passed, f"seed {seed}: {result.message}"
-        assert phrase in result.message, result.message
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-def test_a_raising_function_is_reported_not_raised(name: str) -> None:
-    def broken(*args):
-        return 1 / 0
-
-    result = check(name, broken, quiet=True)
-    assert not result.passed
-    assert "ZeroDivisionError" in result.message
-    assert "return 1 / 0" in result.message
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-def test_returning_none_is_explained(name: str) -> None:
-    result = check(name, lambda *args: None, quiet=True, seed=0)
-    assert not result.passed
-    assert "None" in result.message or "tuple" in result.message
 
 
 def _cases(name: str, rng: np.random.Generator):
@@ -223,3 +182,6 @@ def test_maxpool_inputs_have_no_ties() -> None:
     for _ in range(20):
         (_, x), _ = _cases("maxpool_backward", rng)
         assert np.diff(np.sort(x.ravel())).min() > 0.01
+
+
+globals().update(standard_exercise_tests(12, SOLUTIONS, WRONG, wrong_seeds=(0, 1, 2)))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_suite import standard_exercise_tests
 
 from backprop_course import layers
-from backprop_course.exercises import EXERCISES, check, list_exercises
+from backprop_course.exercises import EXERCISES, check
 from backprop_course.exercises.matrix_form import two_layer_loss
 
 
@@ -112,51 +113,8 @@ def _with_output_slope(x, y, W1, b1, W2, b2):
     return x.T @ delta1, delta1.sum(axis=0), a1.T @ delta2, delta2.sum(axis=0)
 
 
-def test_the_chapter_sets_these_exercises_in_order() -> None:
-    assert list_exercises(chapter=5) == list(SOLUTIONS)
-    assert set(WRONG) == set(SOLUTIONS)
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-@pytest.mark.parametrize("seed", [None, 0, 1, 2, 3])
-def test_correct_solution_passes(name: str, seed: int | None, capsys) -> None:
-    result = check(name, SOLUTIONS[name], seed=seed)
-    assert result.passed, result.message
-    assert "correct" in capsys.readouterr().out
-
-
 def test_the_package_layers_solve_two_layer_grads() -> None:
     assert check("two_layer_grads", two_layer_grads_with_package, quiet=True, seed=5).passed
-
-
-@pytest.mark.parametrize(
-    ("name", "wrong", "phrase"),
-    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
-)
-def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str) -> None:
-    # several seeds: a wrong answer must fail on every one of them
-    for seed in (0, 1, 2):
-        result = check(name, wrong, quiet=True, seed=seed)
-        assert not result.passed, f"seed {seed}: {result.message}"
-        assert phrase in result.message, result.message
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-def test_a_raising_function_is_reported_not_raised(name: str) -> None:
-    def broken(*args):
-        return 1 / 0
-
-    result = check(name, broken, quiet=True)
-    assert not result.passed
-    assert "ZeroDivisionError" in result.message
-    assert "return 1 / 0" in result.message
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-def test_returning_none_is_explained(name: str) -> None:
-    result = check(name, lambda *args: None, quiet=True, seed=0)
-    assert not result.passed
-    assert "None" in result.message or "tuple" in result.message
 
 
 def test_expected_answers_come_from_the_definitions() -> None:
@@ -180,3 +138,6 @@ def test_two_layer_loss_is_the_package_mse() -> None:
     W2, b2 = rng.normal(size=(5, 4)), rng.normal(size=4)
     out = _sigmoid(x @ W1 + b1) @ W2 + b2
     assert two_layer_loss(x, y, W1, b1, W2, b2) == pytest.approx(layers.mse_forward(out, y)[0])
+
+
+globals().update(standard_exercise_tests(5, SOLUTIONS, WRONG, wrong_seeds=(0, 1, 2)))

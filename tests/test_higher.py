@@ -354,3 +354,49 @@ def test_a_faulty_rule_is_stopped_with_a_clear_error(rule, error, message):
             higher.grad(out.sum(), [x])
     finally:
         del higher.RULES["faulty_test"]
+
+
+# ----------------------------------------------------- conjugate gradients
+def _spd(rng, n, low, high):
+    Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    return (Q * rng.uniform(low, high, size=n)) @ Q.T
+
+
+def test_conjugate_gradients_solve_with_products_only():
+    rng = np.random.default_rng(6)
+    H, b = _spd(rng, 60, 1.0, 4.0), rng.normal(size=60)
+    x, products = higher.conjugate_gradients(lambda v: H @ v, b)
+    assert bc.rel_error(x, np.linalg.solve(H, b)) < 1e-8
+    assert products < 40  # condition number 4: far fewer than 60 columns
+
+
+def test_conjugate_gradients_give_the_newton_step_of_a_network():
+    f, params = _random_mlp(np.random.default_rng(7), 6, 2, 3, 2)
+    flat_params = flat(params)
+    shapes = [p.shape for p in params]
+
+    def unflatten(v):
+        parts, i = [], 0
+        for s in shapes:
+            n = int(np.prod(s))
+            parts.append(v[i : i + n].reshape(s))
+            i += n
+        return parts
+
+    Hm = higher.hessian(f, params) + 5.0 * np.eye(flat_params.size)  # damped: positive definite
+    op = higher.hvp_operator(f, params)
+    g = flat(gradient_of(f, *params))
+    x, _ = higher.conjugate_gradients(lambda v: flat(op(unflatten(v))) + 5.0 * v, -g)
+    assert bc.rel_error(x, np.linalg.solve(Hm, -g)) < 1e-8
+
+
+def test_conjugate_gradients_refuse_an_indefinite_hessian_and_bad_input():
+    H = np.diag([1.0, -1.0])
+    with pytest.raises(ValueError, match="not positive definite"):
+        higher.conjugate_gradients(lambda v: H @ v, np.array([1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"vector \(n,\)"):
+        higher.conjugate_gradients(lambda v: v, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        higher.conjugate_gradients(lambda v: v, np.array([1.0, np.nan]))
+    x, products = higher.conjugate_gradients(lambda v: v, np.zeros(3))
+    assert products == 0 and np.array_equal(x, np.zeros(3))

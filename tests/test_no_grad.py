@@ -1,4 +1,4 @@
-"""``bc.no_grad()``: nothing computed inside records a graph, as with PyTorch's ``torch.no_grad``."""
+"""``bc.no_grad()``: nothing computed inside records a graph, as with ``torch.no_grad``."""
 
 from __future__ import annotations
 

@@ -19,7 +19,17 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CheckResult", "Exercise", "Output", "custom_exercise", "compare", "run_check"]
+from ..gradcheck import numerical_gradient
+
+__all__ = [
+    "CheckResult",
+    "Exercise",
+    "Output",
+    "custom_exercise",
+    "compare",
+    "gradients_by_differences",
+    "run_check",
+]
 
 
 @dataclass
@@ -128,6 +138,22 @@ def custom_exercise(
         verified_by=verified_by,
         trial=trial,
     )
+
+
+def gradients_by_differences(loss: Callable[..., float], args: Sequence[Any]) -> tuple:
+    """The expected answer of most checkers: d loss(*args) / d args[i] for every i, by
+    central differences (:func:`~backprop_course.gradcheck.numerical_gradient`), one argument
+    nudged at a time while the others keep their values."""
+    grads = []
+    for i in range(len(args)):
+
+        def loss_i(value: np.ndarray, i: int = i) -> float:
+            nudged = list(args)
+            nudged[i] = value
+            return loss(*nudged)
+
+        grads.append(numerical_gradient(loss_i, args[i]))
+    return tuple(grads)
 
 
 def _describe_call_error(err: BaseException) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output
+from .core import Exercise, Output, gradients_by_differences
 
 __all__ = ["EXERCISES", "two_layer_loss"]
 
@@ -60,11 +60,7 @@ def _dense_backward_expected(dout: np.ndarray, x: np.ndarray, W: np.ndarray) -> 
     def surrogate(x_: np.ndarray, W_: np.ndarray, b_: np.ndarray) -> float:
         return float(np.sum((x_ @ W_ + b_) * dout))
 
-    return (
-        numerical_gradient(lambda x_: surrogate(x_, W, b), x),
-        numerical_gradient(lambda W_: surrogate(x, W_, b), W),
-        numerical_gradient(lambda b_: surrogate(x, W, b_), b),
-    )
+    return gradients_by_differences(surrogate, [x, W, b])
 
 
 # ------------------------------------------------------------------- hidden_delta
@@ -120,17 +116,7 @@ def _two_layer_case(rng: np.random.Generator) -> tuple:
 
 
 def _two_layer_expected(x, y, W1, b1, W2, b2) -> tuple:
-    params = [W1, b1, W2, b2]
-    grads = []
-    for k in range(4):
-
-        def loss_k(p: np.ndarray, k: int = k) -> float:
-            args = list(params)
-            args[k] = p
-            return two_layer_loss(x, y, *args)
-
-        grads.append(numerical_gradient(loss_k, params[k]))
-    return tuple(grads)
+    return gradients_by_differences(lambda *p: two_layer_loss(x, y, *p), [W1, b1, W2, b2])
 
 
 EXERCISES = [

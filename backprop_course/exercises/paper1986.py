@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, custom_exercise
+from .core import Exercise, Output, custom_exercise, gradients_by_differences
 
 __all__ = ["EXERCISES", "summed_error", "margin_error"]
 
@@ -46,15 +46,7 @@ def _net_case(rng: np.random.Generator) -> tuple:
 
 
 def _net_expected(W1, b1, W2, b2, X, D) -> tuple:
-    args = [W1, b1, W2, b2]
-    grads = []
-    for k in range(4):
-        def E(value: np.ndarray, k: int = k) -> float:
-            nudged = list(args)
-            nudged[k] = value
-            return summed_error(*nudged, X, D)
-        grads.append(numerical_gradient(E, args[k]))
-    return tuple(grads)
+    return gradients_by_differences(lambda *p: summed_error(*p, X, D), [W1, b1, W2, b2])
 
 
 # ------------------------------------------------------------ the paper's weight change
