@@ -55,7 +55,7 @@ from . import (
     symbolic,
     train,
 )
-from .gradcheck import GradcheckReport, numerical_gradient, rel_error
+from .gradcheck import GradcheckReport, below, numerical_gradient, rel_error
 from .scalar import Value
 from .tensor import BackwardError, Tensor, no_grad
 
@@ -70,6 +70,7 @@ __all__ = [
     "GradcheckReport",
     "numerical_gradient",
     "rel_error",
+    "below",
     "symbolic",
     "descent",
     "dual",

@@ -29,7 +29,7 @@ import numpy as np
 
 from .tensor import Tensor
 
-__all__ = ["numerical_gradient", "rel_error", "gradcheck", "GradcheckReport"]
+__all__ = ["numerical_gradient", "rel_error", "below", "gradcheck", "GradcheckReport"]
 
 
 def _scalar_output(value: Any, where: str) -> float:
@@ -133,6 +133,57 @@ def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(scale > 0, diff / scale, 0.0)
     return float(ratio.max())
+
+
+def below(value: float, bound: float) -> str:
+    """Check that ``value < bound`` and say so in words every float64 machine agrees on.
+
+    Round-off errors have no stable digits: the same relative error is 0.0 with one BLAS
+    kernel, 1e-17 with another and 3e-16 with a third, because each adds the same numbers
+    in another order. What every correct machine agrees on is the bound. So a chapter
+    prints ``below(err, 1e-12)``, which returns ``"below 1e-12"``, and the check is the
+    same line as the printout: a value at or above the bound raises.
+
+    >>> below(3e-17, 1e-12)
+    'below 1e-12'
+    >>> below(0.0, 1e-7)
+    'below 1e-7'
+
+    Parameters
+    ----------
+    value : float
+        A non-negative size, typically a :func:`rel_error`.
+    bound : float
+        The positive bound it must stay below.
+
+    Returns
+    -------
+    str
+        ``"below <bound>"``, the bound written with one significant digit (``1e-7``,
+        ``0.01``, ``300``).
+
+    Raises
+    ------
+    AssertionError
+        If ``value`` is not below ``bound`` (NaN never is), naming both.
+    ValueError
+        If ``bound`` is not a positive finite number.
+    """
+    bound = float(bound)
+    if not (np.isfinite(bound) and bound > 0):
+        raise ValueError(f"below() needs a positive finite bound, got {bound!r}")
+    value = float(value)
+    if not value < bound:  # also catches NaN
+        raise AssertionError(f"{value:.3g} is not below {_short(bound)}")
+    return f"below {_short(bound)}"
+
+
+def _short(x: float) -> str:
+    """``x`` with one significant digit, as a person writes it: 1e-7, 0.01, 300, 2e5."""
+    if 1e-3 <= abs(x) < 1e4:
+        return f"{float(f'{x:.0e}'):g}"
+    mantissa, exponent = f"{x:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 @dataclass

@@ -361,3 +361,35 @@ def test_report_bool_is_passed() -> None:
     assert bool(report) is False
     report.passed = True
     assert bool(report) is True
+
+
+# --- below(): a bound every machine agrees on -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bound", "text"),
+    [(1e-12, "below 1e-12"), (1e-7, "below 1e-7"), (0.3, "below 0.3"), (10, "below 10"),
+     (300.0, "below 300"), (2e5, "below 2e5"), (0.001, "below 0.001")],
+)
+def test_below_writes_the_bound_as_a_person_would(bound: float, text: str) -> None:
+    assert bc.below(0.0, bound) == text
+    assert bc.below(bound * 0.999, bound) == text
+
+
+def test_below_depends_only_on_the_bound_not_on_the_round_off() -> None:
+    # the same sum added in two orders: 0 on one machine, ~1e-16 on another; one printout
+    x = np.random.default_rng(0).normal(size=1000)
+    errors = [bc.rel_error(x.sum(), np.sort(x).sum()), 0.0, 1e-17]
+    assert {bc.below(e, 1e-12) for e in errors} == {"below 1e-12"}
+
+
+@pytest.mark.parametrize("value", [1e-12, 2e-12, 1.0, float("nan"), float("inf")])
+def test_below_raises_when_the_value_is_not_below(value: float) -> None:
+    with pytest.raises(AssertionError, match="is not below 1e-12"):
+        bc.below(value, 1e-12)
+
+
+@pytest.mark.parametrize("bound", [0.0, -1e-7, float("nan"), float("inf")])
+def test_below_needs_a_positive_finite_bound(bound: float) -> None:
+    with pytest.raises(ValueError, match="positive finite bound"):
+        bc.below(0.0, bound)
