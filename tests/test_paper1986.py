@@ -259,17 +259,39 @@ def test_summary_line() -> None:
     assert cached.summary() == "0/50 converged (100.0% stuck)"
 
 
-def test_the_cached_network_is_current() -> None:
+# The cached network's run is chaotic after a few thousand sweeps: the same code gives
+# 18,575 sweeps with OpenBLAS's SkylakeX kernel, 17,565 with Haswell and no convergence in
+# 20,000 with Prescott, all from one start (round-off in the last digits grows until the runs
+# part, near sweep 6,400). So the cache is a record of one run, and the tests check what no
+# kernel can change: the run's first sweeps, and that the stored network is what it says.
+CHAOS_FREE_SWEEPS = 4000  # runs on Haswell and Prescott agree to 1e-16 up to about 6,400
+
+
+def test_the_cached_network_starts_as_a_fresh_run() -> None:
     name, task, seed, overrides = P.CACHED_NETWORKS[0]
     cached, at = P.load_network(name)
-    fresh = P.run(task, seed, **overrides)
-    assert cached.sweeps == fresh.sweeps and cached.converged == fresh.converged
-    for W1, W2 in zip(cached.weights, fresh.weights, strict=True):
-        np.testing.assert_allclose(W1, W2, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(cached.history, fresh.history[at])
-    assert at[0] == 0 and at[-1] == len(fresh.history) - 1
-    assert cached.held_out_correct == fresh.held_out_correct
-    np.testing.assert_allclose(cached.outputs, fresh.outputs, atol=1e-12)
+    fresh = P.run(task, seed, **{**overrides, "max_sweeps": CHAOS_FREE_SWEEPS})
+    early = at <= CHAOS_FREE_SWEEPS
+    assert early.sum() > 200  # most of the log-spaced history points
+    np.testing.assert_allclose(cached.history[early], fresh.history[at[early]], rtol=1e-10)
+    np.testing.assert_array_equal(cached.held_out, fresh.held_out)
+
+
+def test_the_cached_network_is_what_it_says() -> None:
+    """Its weights give its outputs, its last error, its verdict and its held-out count."""
+    name, task, _, overrides = P.CACHED_NETWORKS[0]
+    cached, at = P.load_network(name)
+    assert at[0] == 0 and at[-1] == cached.sweeps and cached.history.shape == at.shape
+    X, D = P.task_data(task)
+    train = np.setdiff1d(np.arange(len(X)), cached.held_out)
+    y = cached.outputs
+    e = P.output_error(y[train], D[train], P.TASKS[task].margin)
+    np.testing.assert_allclose(0.5 * np.sum(e * e), cached.history[-1], atol=1e-12)
+    assert cached.converged == (not e.any())  # every training output beyond its margin
+    held = cached.held_out
+    assert cached.held_out_correct == int(np.sum(np.all((y[held] > 0.5) == (D[held] == 1), -1)))
+    # a converged run stops at the first sweep that met the criterion: the error was not 0 before
+    assert cached.converged and cached.history[-2] > 0
 
 
 def test_unknown_cached_network() -> None:
