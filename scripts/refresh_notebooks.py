@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         except nbclient.exceptions.CellExecutionError as err:
             print(f"{path}: a cell failed; the notebook was not written.\n{err}", file=sys.stderr)
             return 1
-        shown = path.relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
+        full = path.resolve()
+        shown = full.relative_to(ROOT) if full.is_relative_to(ROOT) else path
         print(f"{shown}: executed in {seconds:.1f} s")
     return 0
 
