@@ -27,6 +27,7 @@ instead of ``L``, for the price of one more forward pass.
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -68,7 +69,9 @@ def peak_memory(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any,
 
     Uses :mod:`tracemalloc`, which sees NumPy's arrays as well as Python objects.
     The count starts from zero at the call: memory allocated before it is not
-    included, memory the result still holds afterwards is.
+    included, memory the result still holds afterwards is. Garbage left over from
+    earlier is collected first, and the cyclic garbage collector is paused during the
+    call, so that the peak does not depend on when a collection happens to run.
 
     Returns
     -------
@@ -77,7 +80,9 @@ def peak_memory(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any,
     peak : int
         The peak, in bytes, above the memory in use when the call began.
     """
-    was_tracing = tracemalloc.is_tracing()
+    was_tracing, collecting = tracemalloc.is_tracing(), gc.isenabled()
+    gc.collect()
+    gc.disable()
     if not was_tracing:
         tracemalloc.start()
     try:
@@ -88,6 +93,8 @@ def peak_memory(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any,
     finally:
         if not was_tracing:
             tracemalloc.stop()
+        if collecting:
+            gc.enable()
     return result, max(peak - before, 0)
 
 

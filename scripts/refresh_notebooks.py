@@ -10,22 +10,25 @@ and the Python version are not stored, cell ids are kept (or made from the cell'
 position), the kernel starts with PYTHONHASHSEED=0, and the notebooks seed their
 own random draws. Running it twice leaves no git diff, on any machine:
 
-- a cell whose source did not change keeps its stored outputs when the fresh ones show the
-  same text (what nbval compares: every output but images, after the sanitizer in
-  ``tests/nbval_sanitize.cfg``), so a figure redrawn from the same numbers does not churn
-  the file; after changing how a figure is drawn, pass ``--all-outputs``;
+- each code cell records, in its metadata (``outputs_digest``), a digest of its source and of
+  the package's source files that produced its outputs;
+- a cell whose digest is unchanged keeps its stored outputs when the fresh ones show the same
+  text (what nbval compares: every output but images, after the sanitizer in
+  ``tests/nbval_sanitize.cfg``), so a figure redrawn from the same numbers by another CPU
+  does not churn the file;
 - a cell marked ``# NBVAL_IGNORE_OUTPUT`` (a timing, which differs at every run; the cell
-  asserts what the prose claims of it) keeps its stored outputs while its source is
-  unchanged, unless ``--all-outputs`` is given.
+  asserts what the prose claims of it) keeps its stored outputs while its digest is unchanged.
 
-The text outputs themselves are the same under every BLAS kernel because the notebooks
-print only what every correct float64 machine agrees on (see the README).
+Change the cell or the package and its outputs are written afresh; ``--all-outputs`` writes
+every output afresh. The text outputs themselves are the same under every BLAS kernel because
+the notebooks print only what every correct float64 machine agrees on (see the README).
 """
 
 from __future__ import annotations
 
 import argparse
 import configparser
+import hashlib
 import os
 import re
 import sys
@@ -49,6 +52,23 @@ LANGUAGE_INFO = {  # what ipykernel reports, minus the Python version
 
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 IGNORE_MARKER = "# NBVAL_IGNORE_OUTPUT"
+DIGEST_KEY = "outputs_digest"
+PACKAGE = ROOT / "backprop_course"
+
+
+def package_fingerprint() -> str:
+    """A digest of every source and data file of the package: what the cells' outputs rest on."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".json"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def outputs_digest(source: str, fingerprint: str) -> str:
+    """What a cell's outputs were produced from: its source and the package's."""
+    return hashlib.sha256((fingerprint + "\0" + source).encode()).hexdigest()[:16]
 
 
 def sanitizers() -> list[tuple[re.Pattern, str]]:
@@ -80,15 +100,23 @@ def shown_text(outputs: list, rules: list[tuple[re.Pattern, str]]) -> list:
     return shown
 
 
-def keep_unchanged(old: dict, nb, all_outputs: bool) -> int:
-    """Give back their stored outputs to cells that show the same as before; return how many."""
+def keep_unchanged(old: dict, nb, all_outputs: bool, fingerprint: str) -> int:
+    """Give back their stored outputs to cells that show the same as before; return how many.
+
+    ``old`` maps a cell id to the digest its stored outputs were made from and those outputs.
+    Every code cell of ``nb`` (freshly executed) gets its new digest in its metadata.
+    """
     rules, kept = sanitizers(), 0
     for cell in nb.cells:
-        before = old.get(cell.get("id"))
-        if all_outputs or cell.cell_type != "code" or before is None:
+        if cell.cell_type != "code":
             continue
-        source, outputs = before
-        if source != cell.source or not outputs:
+        digest = outputs_digest(cell.source, fingerprint)
+        cell.metadata[DIGEST_KEY] = digest
+        before = old.get(cell.get("id"))
+        if all_outputs or before is None:
+            continue
+        old_digest, outputs = before
+        if old_digest != digest or not outputs:
             continue
         timing = IGNORE_MARKER in cell.source
         if timing or shown_text(outputs, rules) == shown_text(cell.outputs, rules):
@@ -123,7 +151,11 @@ def merge_streams(outputs: list) -> list:
 def refresh(path: Path, timeout: int = 300, all_outputs: bool = False) -> float:
     """Execute ``path`` top to bottom in a fresh kernel, write it back, return the seconds taken."""
     nb = nbformat.read(path, as_version=4)
-    old = {c.get("id"): (c.source, c.get("outputs", [])) for c in nb.cells if c.get("id")}
+    old = {
+        c.get("id"): (c.metadata.get(DIGEST_KEY), c.get("outputs", []))
+        for c in nb.cells
+        if c.get("id") and c.cell_type == "code"
+    }
     for i, cell in enumerate(nb.cells):
         if not cell.get("id"):
             cell["id"] = f"{path.stem[:20]}-{i}"
@@ -147,7 +179,7 @@ def refresh(path: Path, timeout: int = 300, all_outputs: bool = False) -> float:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
-    keep_unchanged(old, nb, all_outputs)
+    keep_unchanged(old, nb, all_outputs, package_fingerprint())
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = dict(LANGUAGE_INFO)
     nbformat.validate(nb)

@@ -91,6 +91,66 @@ class TestStoredNotebook:
             assert cell.get("id"), "every cell needs a stable id"
 
 
+# Round-off has no digits every machine agrees on: a relative error printed as 3.2e-11 under
+# one BLAS kernel is 0.0e+00 or 8.9e-12 under another. Such numbers are printed as the bound
+# the cell checks, bc.below(err, 1e-7) -> "below 1e-7". Exact constants of float64 and
+# float32 (machine epsilon, the smallest normal numbers) are the same everywhere.
+ROUND_OFF = re.compile(r"(?<![\w.])(\d\.\d+e-(?:0[89]|[1-9]\d)|0\.0+e[+-]00)\b")
+MACHINE_CONSTANTS = {"2.2e-16", "2.22e-16", "1.1e-16", "1.11e-16", "2.2e-308", "1.2e-38"}
+
+
+def stored_text(cell: dict) -> str:
+    """The text nbval compares of one cell: streams and every non-image output."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out["output_type"] == "stream":
+            parts.append("".join(out["text"]))
+        for mime, value in out.get("data", {}).items():
+            if not mime.startswith("image/"):
+                parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+class TestPortableOutputs:
+    """Stored outputs are compared on readers' machines: nothing in them may depend on the CPU."""
+
+    def test_no_round_off_digits_are_printed(self, path: Path) -> None:
+        for cell in code_cells(load(path)):
+            text = stored_text(cell)
+            found = [m for m in ROUND_OFF.findall(text) if m not in MACHINE_CONSTANTS]
+            assert not found, (
+                f"{path.name}: a cell prints round-off digits {found}, which differ between "
+                "BLAS kernels; print bc.below(err, bound) instead:\n"
+                + "".join(cell["source"])[:300]
+            )
+
+    def test_ignored_outputs_are_asserted(self, path: Path) -> None:
+        """A cell whose output nbval ignores (a timing) asserts what the prose says of it."""
+        for cell in code_cells(load(path)):
+            src = "".join(cell["source"])
+            if "NBVAL_IGNORE_OUTPUT" in src:
+                assert re.search(r"^\s*assert ", src, re.M), (
+                    f"{path.name}: a cell with NBVAL_IGNORE_OUTPUT asserts nothing:\n{src[:300]}"
+                )
+            assert "NBVAL_SKIP" not in src, f"{path.name}: a cell is skipped by nbval"
+
+
+def test_the_sanitizer_hides_no_numbers() -> None:
+    """nbval's sanitizer may not make two different numbers compare equal."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "tests" / "nbval_sanitize.cfg")
+    rules = [re.compile(config[s]["regex"]) for s in config.sections()]
+    assert rules, "the sanitizer file was not read"
+    samples = ["relative error 3.2e-11", "0.0e+00", "1e-17", "loss 0.132, accuracy 94%",
+               "[29, 25, 22, 21]", "n^1.18", "-0.99", "7e+05", "18,575 sweeps", "1.60x"]
+    for rule in rules:
+        for sample in samples:
+            assert not rule.search(sample), f"sanitizer rule {rule.pattern!r} hides {sample!r}"
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 class TestChapterRecipe:
     """DESIGN.md section 4: derive, implement, verify with an assert, exercises."""

@@ -53,6 +53,26 @@ def test_peak_memory_sees_numpy_arrays_and_returns_the_result() -> None:
     assert small < 100_000
 
 
+def test_peak_memory_does_not_depend_on_when_the_collector_runs() -> None:
+    import gc
+
+    def cycles_then_array() -> None:
+        for _ in range(2000):  # garbage in reference cycles, which only the collector frees
+            a: list = []
+            a.append(a)
+        np.ones(100_000)
+
+    peaks = {checkpoint.peak_memory(cycles_then_array)[1] for _ in range(5)}
+    assert max(peaks) - min(peaks) < 10_000, peaks  # the same peak at every call
+    assert gc.isenabled()  # the collector runs again afterwards
+    gc.disable()
+    try:
+        checkpoint.peak_memory(np.ones, 10)
+        assert not gc.isenabled()  # ... and stays off if it was off
+    finally:
+        gc.enable()
+
+
 def test_peak_memory_keeps_an_outer_trace_running() -> None:
     import tracemalloc
 
