@@ -229,20 +229,27 @@ class GradcheckReport:
         return self.passed
 
     def __str__(self) -> str:
-        where = f"input {self.input_index}, entry {self.index}"
+        # Positions count from 0, as Python's do: "entry (0,) of input 1" is x[0] of the
+        # second input.
+        where = f"entry {self.index} of input {self.input_index} (both counted from 0)"
         values = (
-            f"backward gave {self.analytic:.10g}, central differences give {self.numerical:.10g}"
+            f"backward gave {self.analytic:.6g}, central differences give {self.numerical:.6g}"
         )
         if self.passed:
+            # The worst error of a passing check is round-off, whose digits change from one
+            # machine to another: say what held, not those digits (they are in .rel_error).
+            slack = " (plus an absolute allowance for round-off)" if self.atol else ""
             return textwrap.fill(
-                f"gradcheck passed: {self.n_entries} gradient entries agree with central "
-                f"differences; the worst relative error is {self.rel_error:.1e} ({where}).",
+                f"gradcheck passed: all {self.n_entries} gradient entries agree with central "
+                f"differences to a relative {_short(self.rtol)}{slack}.",
                 width=74,
             )
+        allowed = f"{self.atol:.1e} + {self.rtol:.0e} x size" if self.atol else (
+            f"{self.rtol:.0e} x size")
         lines = [
             f"gradcheck FAILED at {where}: {values} "
             f"(relative error {self.rel_error:.1e}, absolute {self.abs_error:.1e}; "
-            f"allowed: {self.atol:.0e} + {self.rtol:.0e} x size)."
+            f"allowed: {allowed})."
         ]
         if self.missing:
             lines.append(

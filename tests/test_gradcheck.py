@@ -236,6 +236,9 @@ def test_gradcheck_passes_on_correct_functions(
     assert report.missing == []
     assert report.n_entries == sum(x.size for x in inputs)
     assert "passed" in str(report)
+    # a passing check's worst error is round-off: the text gives no digits of it, so it reads
+    # the same on every machine
+    assert f"{report.rel_error:.1e}" not in str(report) and "relative 1e-6" in str(report)
 
 
 @given(shapes_=broadcastable_shapes(), data=st.data())
@@ -281,8 +284,8 @@ def test_gradcheck_fails_on_a_wrong_backward() -> None:
     assert report.missing == []
     text = str(report)
     assert "FAILED" in text
-    assert "input 1" in text and "(1, 1)" in text
-    assert f"{report.analytic:.10g}" in text and f"{report.numerical:.10g}" in text
+    assert "entry (1, 1) of input 1 (both counted from 0)" in text
+    assert f"{report.analytic:.6g}" in text and f"{report.numerical:.6g}" in text
     assert "kink" not in text
 
 
