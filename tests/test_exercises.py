@@ -137,7 +137,10 @@ def test_custom_trial_exercises_report_in_words() -> None:
         got = fn(x)
         return None if np.isclose(got, 2 * x) else f"expected {2 * x:.4g}, got {got:.4g}."
 
-    ex = custom_exercise("double", 0, "Return 2x.", "double(x)", "Multiply by two.", trial)
+    ex = custom_exercise(
+        "double", 0, "Return 2x.", "double(x)", "Multiply by two.", trial,
+        nudge="How much bigger than x is the answer?",
+    )
     assert run_check(ex, lambda x: 2 * x).passed
     wrong = run_check(ex, lambda x: 3 * x, seed=0)
     assert not wrong.passed and "expected" in wrong.message and "Hint: Multiply" in wrong.message

@@ -143,6 +143,9 @@ EXERCISES = [
         hint="x[j] meets w[k] in output i = j - k, so dx[j] = sum_k dout[j - k] w[k]: a full "
         "convolution, np.convolve(dout, w, 'full'). w[k] meets x[i + k] in every output i, so "
         "dw[k] = sum_i dout[i] x[i + k]: np.correlate(x, dout, 'valid').",
+        nudge="Write down which x[j] and w[k] meet in each output y[i]. Each gradient collects "
+        "dout times the partner over every output the entry touches, and both sums are "
+        "convolutions themselves.",
     ),
     custom_exercise(
         name="maxpool_backward",
@@ -154,6 +157,8 @@ EXERCISES = [
         "dout at each window's argmax and 0 elsewhere. One way: repeat the pooled maxima and "
         "dout back to (N, C, H, W) with np.repeat along axes 2 and 3, and keep dout where x "
         "equals the repeated maximum.",
+        nudge="Ask which entries of a window change its maximum when nudged a little: the "
+        "window's gradient goes there, and the others get none. dx has the shape of x.",
         trial=_maxpool_trial,
     ),
     Exercise(
@@ -169,6 +174,8 @@ EXERCISES = [
         hint="Recompute x_hat = (x - mu) / sqrt(var + eps). dbeta = dout.sum(0), dgamma = "
         "(dout * x_hat).sum(0), and with g = dout * gamma: dx = (g - g.mean(0) - x_hat * "
         "(g * x_hat).mean(0)) / sqrt(var + eps). Dropping either mean drops a path of the graph.",
+        nudge="dbeta and dgamma are sums over the batch. For dx, remember that mu and var depend "
+        "on x too, so x reaches the output along three paths.",
     ),
     Exercise(
         name="rnn_bptt",
@@ -184,5 +191,8 @@ EXERCISES = [
         "carry (zeros at first): delta = (dh[:, t] + carry) * (1 - h_t**2); dx[:, t] = delta @ "
         "Wx.T; add x_t.T @ delta to dWx, h_{t-1}.T @ delta to dWh, delta.sum(0) to db; the new "
         "carry is delta @ Wh.T. After step 0 the carry is dh0.",
+        nudge="Run the forward loop keeping every hidden state, then walk back through time with "
+        "a carried gradient: each step's state gets dh from above plus what flows back from the "
+        "step after it.",
     ),
 ]

@@ -65,6 +65,8 @@ EXERCISES = [
         expected=_sigmoid_derivative_expected,
         hint="sigma'(z) can be written with sigma itself: sigma(z) * (1 - sigma(z)). "
         "Work with whole arrays (np.exp), not math.exp.",
+        nudge="The sigmoid's slope can be written with the sigmoid itself: compute sigma(z) once "
+        "and reuse it, with whole-array NumPy operations.",
     ),
     Exercise(
         name="neuron_grads",
@@ -76,6 +78,8 @@ EXERCISES = [
         expected=_neuron_grads_expected,
         hint="Multiply the three factors of the chain rule: dL/da = a - y, da/dz = a (1 - a), "
         "and dz/dw = x (dz/db = 1). Compute z and a first, in a forward pass.",
+        nudge="Run the forward pass first (z, then a), then multiply the chain rule's factors "
+        "from the loss back to w and b. The usual slip is forgetting the sigmoid's own slope.",
     ),
     Exercise(
         name="neuron_input_grad",
@@ -87,5 +91,7 @@ EXERCISES = [
         expected=_neuron_input_grad_expected,
         hint="z = w . x + b is symmetric in w and x: dz/dx = w. The first two factors "
         "(dL/da and da/dz) are the same as for dL/dw.",
+        nudge="Follow the same chain as for dL/dw: only the last factor changes, and z depends on "
+        "x just as it depends on w.",
     ),
 ]

@@ -68,7 +68,7 @@ class Output:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: what the learner writes, how to test it, and a hint.
+    """One exercise: what the learner writes, how to test it, and a hint in two steps.
 
     Attributes
     ----------
@@ -87,7 +87,10 @@ class Exercise:
     expected : callable
         ``expected(*args) -> tuple of arrays``, one per output, computed numerically.
     hint : str
-        Shown when the answer is wrong.
+        The whole hint, formula included.
+    nudge : str
+        The first step of the hint: one or two sentences naming the idea to use or the
+        usual slip, never the formula. It must differ from ``hint``.
     n_cases : int
         How many random cases to try.
     verified_by : str
@@ -102,9 +105,19 @@ class Exercise:
     make_inputs: Callable[[np.random.Generator], tuple]
     expected: Callable[..., tuple[np.ndarray, ...]]
     hint: str
+    nudge: str
     n_cases: int = 5
     verified_by: str = "the numerical gradient"
     trial: Callable[[Callable[..., Any], np.random.Generator], str | None] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.nudge.strip():
+            raise ValueError(f"exercise {self.name!r}: expected a nudge, got an empty one")
+        if self.nudge.strip() == self.hint.strip():
+            raise ValueError(
+                f"exercise {self.name!r}: expected a nudge that does not give the whole hint, "
+                "got the hint itself"
+            )
 
 
 def custom_exercise(
@@ -116,6 +129,8 @@ def custom_exercise(
     trial: Callable[[Callable[..., Any], np.random.Generator], str | None],
     n_cases: int = 5,
     verified_by: str = "the numerical gradient",
+    *,
+    nudge: str,
 ) -> Exercise:
     """An exercise whose check is a function of its own instead of "compare the outputs".
 
@@ -123,7 +138,8 @@ def custom_exercise(
     None when it is right, or a sentence saying what is wrong (expected vs got).
     It may let the learner's exceptions propagate: :func:`run_check` reports them.
     Use it where the answer is not an array, e.g. a function that builds a
-    ``Value`` node, whose gradient the trial then checks numerically.
+    ``Value`` node, whose gradient the trial then checks numerically. ``hint`` and
+    ``nudge`` are as for :class:`Exercise`.
     """
     return Exercise(
         name=name,
@@ -134,6 +150,7 @@ def custom_exercise(
         make_inputs=lambda rng: (),
         expected=lambda: (),
         hint=hint,
+        nudge=nudge,
         n_cases=n_cases,
         verified_by=verified_by,
         trial=trial,

@@ -302,6 +302,8 @@ EXERCISES = [
         hint="The slope of the sigmoid is s (1 - s) where s = sigma(x) is the output; and "
         "the backward function must add into x's gradient with x._accumulate(...), "
         "never assign x.grad.",
+        nudge="One bug is in the slope, the other in how the gradient is stored: x may be used "
+        "twice, so its gradients must add up.",
         trial=_sigmoid_trial,
     ),
     custom_exercise(
@@ -313,6 +315,8 @@ EXERCISES = [
         hint="A gradient has the shape of its tensor: dx = delta W^T is (N, D_in), "
         "dW = x^T delta is (D_in, D_out), and db, of shape (D_out,), is the sum of "
         "delta over the batch (axis 0), since b is used once per example.",
+        nudge="Compare the shape of every gradient with the shape of its tensor. The bias is used "
+        "once per example of the batch.",
         trial=_linear_trial,
     ),
     custom_exercise(
@@ -324,6 +328,8 @@ EXERCISES = [
         hint="softmax(z - m) = softmax(z) for any constant m per row: subtract the row's "
         "largest logit before np.exp. The backward pass p * (g - sum(g * p)) is right; "
         "it only needs a finite p.",
+        nudge="The softmax of a row does not change when the same number is subtracted from every "
+        "logit: pick the number that keeps np.exp from overflowing.",
         trial=_softmax_trial,
     ),
     Exercise(
@@ -338,6 +344,8 @@ EXERCISES = [
         hint="Divide entry by entry by np.maximum(np.abs(a), np.abs(b)), not by |b| alone "
         "(b may be 0 where a is not), use np.where to make 0/0 count as 0, and return the "
         "largest value (a float).",
+        nudge="Divide by the larger of the two magnitudes, not by one side alone, and decide what "
+        "0 against 0 gives before you divide.",
         n_cases=8,
         verified_by="bc.rel_error",
     ),

@@ -252,6 +252,8 @@ EXERCISES = [
         hint="Follow the pattern of Value.tanh (print inspect.getsource(bc.Value.tanh)): make "
         "the output with Value._result(..., (v,), 'sin'), define _backward(grad) that adds grad "
         "times the local derivative d sin(v)/dv into v.grad, and attach it as out._backward.",
+        nudge="Follow the pattern of Value.tanh: the output records v as its input, and its "
+        "backward function adds the incoming gradient times the local slope of sin into v.grad.",
         trial=_value_sin_trial,
     ),
     custom_exercise(
@@ -263,6 +265,9 @@ EXERCISES = [
         hint="Depth-first search: a node is appended after all of its children have been. "
         "Keep a set of visited nodes, and use a list as a stack instead of recursion: push "
         "(node, False) to expand a node, (node, True) to append it once its children are done.",
+        nudge="Instead of recursing, keep the nodes still to visit in a list of your own, and a "
+        "set of the nodes already seen, so that a node reached along two paths is listed once. A "
+        "node may go into the list only after all of its inputs.",
         trial=_topological_sort_trial,
         verified_by="the definition of a topological order",
     ),
@@ -275,6 +280,8 @@ EXERCISES = [
         hint="Name the nodes: e = a b, d = e + c, t = tanh(d), L = a t, and fill in a backward "
         "table from L down: a node's gradient is its user's gradient times the local "
         "derivative. a is used twice (by e and by L), so its gradient is the sum of two terms.",
+        nudge="Give every intermediate result a name and fill in a backward table from L down. "
+        "Watch a: it is used in two places.",
         trial=_backward_by_hand_trial,
     ),
 ]

@@ -211,6 +211,8 @@ EXERCISES = [
         hint="H v is the directional derivative of the gradient along v: "
         "(grad_f(x + h v) - grad_f(x - h v)) / (2 h), with h about 1e-5 (chapter 10's best "
         "step for a central difference, one order of differentiation up).",
+        nudge="A Hessian-vector product says how fast the gradient changes as you move along v: "
+        "two gradients, one on each side of x, are enough. Choose the step as in chapter 10.",
         trial=_hvp_fd_trial,
         verified_by="the exact Hessian-vector product of bc.higher.hvp",
     ),
@@ -225,6 +227,9 @@ EXERCISES = [
         hint="The slope of softplus is sigmoid(x), and x is out._prev[0]: return "
         "(g * x.sigmoid(),). A tuple, one entry per input, built with Tensor operations so "
         "that it depends on x.",
+        nudge="A rule returns a tuple with one gradient per input, built with Tensor operations "
+        "on the saved input so that it can be differentiated again. What is the slope of log(1 + "
+        "e^x)?",
         trial=_rule_trial,
         verified_by="the exact Hessian-vector products of sum(c * softplus(A x))",
     ),
@@ -237,6 +242,8 @@ EXERCISES = [
         signature="top_eigenvalue(hvp, n)",
         hint="Power iteration: start from a random unit vector v, repeat v = hvp(v), "
         "v = v / norm(v); the Rayleigh quotient v . hvp(v) is the eigenvalue.",
+        nudge="Apply hvp to a vector again and again, normalising each time: the direction of the "
+        "largest eigenvalue wins. Then measure how much hvp stretches it.",
         trial=_eigen_trial,
         verified_by="numpy.linalg.eigvalsh of the hidden Hessian",
     ),
@@ -250,6 +257,8 @@ EXERCISES = [
         hint="Conjugate gradients for H d = -g: d = 0, r = -g, p = r; repeat: Hp = hvp(p), "
         "alpha = r.r / p.Hp, d += alpha p, r_new = r - alpha Hp, stop when |r_new| is tiny, "
         "p = r_new + (r_new.r_new / r.r) p.",
+        nudge="Solve H d = -g without ever forming H: conjugate gradients need only products H p. "
+        "Stop once the residual is tiny.",
         trial=_newton_trial,
         verified_by="numpy.linalg.solve with the hidden Hessian",
     ),

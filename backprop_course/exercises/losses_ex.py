@@ -113,6 +113,9 @@ EXERCISES = [
         hint="Subtract each row's own maximum m first (z.max(axis=1, keepdims=True)): "
         "log softmax(z)_k = (z_k - m) - log Σ_j exp(z_j - m). Every exponent is then <= 0, "
         "and the largest term of the sum is exactly 1.",
+        nudge="Shifting a row of logits by a constant leaves its softmax unchanged: choose the "
+        "shift so that no exponent is positive. Do not take the log of a softmax you have "
+        "already computed.",
     ),
     Exercise(
         name="softmax_jacobian",
@@ -124,6 +127,8 @@ EXERCISES = [
         expected=_softmax_jacobian_expected,
         hint="dp_j/dz_k = p_j (1 - p_k) when j = k and -p_j p_k otherwise; as a matrix, "
         "np.diag(p) - np.outer(p, p).",
+        nudge="Differentiate p_j = exp(z_j) / sum_k exp(z_k) with the quotient rule, treating the "
+        "diagonal (j = k) and the other entries separately.",
     ),
     Exercise(
         name="softmax_ce_grad",
@@ -136,6 +141,8 @@ EXERCISES = [
         expected=_softmax_ce_grad_expected,
         hint="Row by row the gradient is p - y, with p = softmax of the row and y the one-hot "
         "target (1 at the label). The loss is a mean over the N rows: divide by N.",
+        nudge="Work out the gradient of one row with a one-hot target first, where most terms "
+        "cancel. Then remember that the loss is a mean over the rows.",
     ),
     Exercise(
         name="bce_grad",
@@ -148,5 +155,7 @@ EXERCISES = [
         expected=_bce_grad_expected,
         hint="For one entry dL/dz = sigma(z) - y: the slope of the sigmoid cancels. The loss "
         "is a mean over every entry, so divide by z.size.",
+        nudge="Differentiate the cross-entropy and the sigmoid together, not separately: their "
+        "slopes cancel neatly. The loss is a mean over every entry.",
     ),
 ]

@@ -131,6 +131,8 @@ EXERCISES = [
         expected=_jacobian_of_sigmoid_expected,
         hint="Output i depends only on input i, so the matrix is diagonal; its diagonal is "
         "sigma'(z) = sigma(z) * (1 - sigma(z)). np.diag builds a diagonal matrix from a vector.",
+        nudge="Ask which outputs each input affects: the sigmoid acts entry by entry, and that "
+        "decides where the Jacobian can be non-zero. The rest is chapter 2's slope.",
     ),
     Exercise(
         name="dense_backward_by_hand",
@@ -143,6 +145,8 @@ EXERCISES = [
         expected=_dense_backward_expected,
         hint="Let the shapes guide you: dx = dout @ W.T, dW = x.T @ dout, and db sums dout "
         "over the batch (axis 0), because the bias is added to every example.",
+        nudge="Let the shapes guide you: each gradient has the shape of its variable, and only "
+        "one product of dout with x or W gives it. The bias is added to every example.",
     ),
     Exercise(
         name="hidden_delta",
@@ -156,6 +160,8 @@ EXERCISES = [
         expected=_hidden_delta_expected,
         hint="Equation (2): first pass the error back through the weights, delta_next @ "
         "W_next.T, then multiply elementwise by the sigmoid's slope a * (1 - a).",
+        nudge="Two steps, as in equation (2): carry the error back through the next layer's "
+        "weights, then through this layer's sigmoid, whose slope you can write with a alone.",
     ),
     Exercise(
         name="two_layer_grads",
@@ -169,5 +175,7 @@ EXERCISES = [
         hint="Forward pass first, keeping a1. The output is linear, so delta2 = dL/da2 = "
         "2 * (a2 - y) / y.size; then dW2 = a1.T @ delta2, db2 = delta2.sum(0), "
         "delta1 = (delta2 @ W2.T) * a1 * (1 - a1), dW1 = x.T @ delta1, db1 = delta1.sum(0).",
+        nudge="Do a forward pass keeping the hidden activation, then go back layer by layer. The "
+        "loss is a mean over every entry of the output, and the square gives a factor too.",
     ),
 ]

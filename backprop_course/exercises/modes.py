@@ -139,6 +139,8 @@ EXERCISES = [
         trial=_dual_mul_trial,
         hint="Expand (a + a' eps)(b + b' eps) and drop the eps^2 term: the real part is ab "
         "and the tangent is a'b + ab' (the product rule).",
+        nudge="Multiply the two dual numbers out as if eps were an ordinary symbol, then use "
+        "eps^2 = 0.",
     ),
     custom_exercise(
         name="dual_sin",
@@ -148,6 +150,8 @@ EXERCISES = [
         trial=_dual_sin_trial,
         hint="sin(a + a' eps) = sin(a) + cos(a) a' eps: the derivative of sin at a, times "
         "the tangent a' that comes in.",
+        nudge="Expand sin(a + a' eps) to first order in eps, as a Taylor series: whatever "
+        "multiplies eps is the tangent.",
     ),
     Exercise(
         name="jvp_by_hand",
@@ -161,6 +165,9 @@ EXERCISES = [
         hint="Forward mode: carry a tangent beside each value, starting with dx = v. "
         "For p = x1 x2 it is dp = dx1 x2 + x1 dx2; for sin x3 it is cos(x3) dx3; "
         "for x2 exp(x3) use the product rule again.",
+        nudge="Go forward through g's operations, carrying a tangent beside each value and "
+        "starting from the direction v; each operation's tangent follows from its inputs' "
+        "tangents by the ordinary rules of differentiation.",
     ),
     Exercise(
         name="vjp_by_hand",
@@ -174,5 +181,7 @@ EXERCISES = [
         hint="Reverse mode: output j starts with the adjoint u_j, and each input collects "
         "adjoint times local derivative from every output that uses it. x2 and x3 feed "
         "both outputs, so their two contributions add.",
+        nudge="Go backwards: each output starts with its entry of u, and each input collects a "
+        "contribution from every output that uses it. Count how many outputs each input feeds.",
     ),
 ]

@@ -195,6 +195,8 @@ EXERCISES = [
         expected=_mse_gradient_expected,
         hint="Compute the residuals r = x @ w + b - y first. Then dL/dw = (2/N) x.T @ r and "
         "dL/db = (2/N) * sum(r): the 2 comes from the square, the 1/N from the mean.",
+        nudge="Differentiate the mean of squared residuals one step at a time: the square gives a "
+        "factor, and so does the mean.",
     ),
     custom_exercise(
         name="critical_learning_rate",
@@ -205,6 +207,9 @@ EXERCISES = [
         hint="The Hessian of L in (w, b) is (2/N) X.T @ X, where X is x with a column of ones "
         "appended (for b). Gradient descent diverges when lr > 2 / (its largest eigenvalue); "
         "np.linalg.eigvalsh gives the eigenvalues of a symmetric matrix.",
+        nudge="On a quadratic loss, gradient descent is stable only while the step is small "
+        "compared with the steepest curvature, the largest eigenvalue of the loss's Hessian. "
+        "Remember that b is a parameter too.",
         trial=_critical_lr_trial,
         verified_by="2 / the largest eigenvalue of a finite-difference Hessian",
     ),
@@ -217,6 +222,8 @@ EXERCISES = [
         hint="Loop over the entries (np.ndindex(w.shape) gives every index of any shape). For "
         "each, evaluate f at a copy of w with that entry raised by eps and at one with it "
         "lowered by eps (eps = 1e-6), and store (f_plus - f_minus) / (2 eps).",
+        nudge="Nudge one entry at a time, up and then down by a small step, and take the central "
+        "difference. Work on copies, so that w itself never changes, whatever its shape.",
         trial=_loop_trial,
     ),
 ]

@@ -127,6 +127,8 @@ EXERCISES = [
         "delta2 = (y - D) * y * (1 - y); delta1 = (delta2 @ W2.T) * h * (1 - h). "
         "Each gradient is a sum over the cases: dW2 = h.T @ delta2, db2 = delta2.sum(0). "
         "A sum, not a mean.",
+        nudge="A forward pass, then the paper's deltas layer by layer, each through the "
+        "logistic's slope. The error is summed over the cases, not averaged.",
     ),
     Exercise(
         name="paper_weight_change",
@@ -141,6 +143,8 @@ EXERCISES = [
         hint="First the change, -epsilon * grad + alpha * previous_change; then "
         "w + change; then multiply by (1 - decay). The change returned is the one "
         "before the decay: it is what the next sweep's momentum remembers.",
+        nudge="Take the three steps in order: the change, the new weight, then the decay. Which "
+        "change does the next sweep's momentum need to remember?",
         verified_by="the paper's equation (9) with the weight decay of its Fig. 4",
     ),
     custom_exercise(
@@ -151,6 +155,8 @@ EXERCISES = [
         signature="mirror_symmetry_patterns(n)",
         hint="Row i can be i written in binary: ((i >> k) & 1 for each bit k). A row x "
         "is symmetric when x equals x[::-1].",
+        nudge="The integers from 0 to 2**n - 1, written with n bits, give every pattern once. A "
+        "pattern is symmetric when it reads the same backwards.",
         trial=_symmetry_trial,
         n_cases=8,
         verified_by="a brute-force check of every pattern",
@@ -167,5 +173,7 @@ EXERCISES = [
         expected=_margin_expected,
         hint="Start from y - d and set it to zero where the output is already on the "
         "right side of its margin: np.where(condition, 0.0, y - d).",
+        nudge="Start from the gradient of the plain squared error, then find where the margin "
+        "says there is no error at all: there the gradient must be zero.",
     ),
 ]

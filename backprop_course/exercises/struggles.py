@@ -202,6 +202,9 @@ EXERCISES = [
         signature="he_std(n_in)",
         hint="Var(z) = n_in Var(w) E[relu(z_prev)^2] and E[relu(z)^2] = Var(z)/2. Set the "
         "gain n_in Var(w) / 2 to 1 and return the square root of Var(w).",
+        nudge="Follow the variance through one layer: the weights multiply it by n_in times their "
+        "variance, and a ReLU keeps only part of its input's second moment. Choose Var(w) so "
+        "that the gain is 1.",
         trial=_he_trial,
         verified_by="the measured variances of simulated ReLU layers",
     ),
@@ -214,6 +217,9 @@ EXERCISES = [
         hint="The forward pass multiplies variances by n_in Var(w), the backward pass by "
         "n_out Var(w). Xavier makes their average 1: Var(w) = 2 / (n_in + n_out). Return the "
         "square root.",
+        nudge="The forward pass scales variances by the fan-in, the backward pass by the fan-out; "
+        "Xavier's variance is a compromise between the two. Return a standard deviation, not a "
+        "variance.",
         trial=_xavier_trial,
         verified_by="the measured forward and backward variance gains of simulated layers",
     ),
@@ -226,6 +232,8 @@ EXERCISES = [
         hint="The global norm is sqrt(sum of every entry squared, over all the arrays). If it "
         "exceeds max_norm, multiply every array by max_norm / norm; otherwise return them "
         "unchanged.",
+        nudge="The norm is taken over all the arrays together, as if they were one long vector, "
+        "and all of them are scaled by the same factor, only when that norm is too large.",
         trial=_clip_trial,
         verified_by="bc.diagnostics.clip_grad_norm",
     ),
@@ -237,6 +245,8 @@ EXERCISES = [
         signature="max_via_relu(a, b)",
         hint="max(a, b) = b + relu(a - b): when a > b the relu passes a - b through, "
         "otherwise it gives 0.",
+        nudge="relu(t) is t when t is positive and 0 otherwise: which difference of a and b, "
+        "passed through relu and added to one of them, gives the larger of the two?",
         trial=_max_trial,
         verified_by="central differences (and, at ties, the definition of a subgradient)",
     ),

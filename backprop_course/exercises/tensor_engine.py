@@ -138,6 +138,8 @@ EXERCISES = [
         expected=_unbroadcast_expected,
         hint="First sum over axis 0 while grad has more dimensions than `shape`; then, for "
         "every axis i with shape[i] == 1, sum over it with keepdims=True.",
+        nudge="Undo what broadcasting did on two kinds of axes: the leading axes it added, and "
+        "the axes of size 1 in `shape` that it stretched. A gradient adds up over every copy.",
         n_cases=8,
     ),
     Exercise(
@@ -150,6 +152,8 @@ EXERCISES = [
         expected=_matmul_expected,
         hint="dL/dA = G @ B.T and dL/dB = A.T @ G. Check the shapes: dL/dA must be shaped "
         "like A, (N, K), and G (N, M) times B.T (M, K) is the only product that gives it.",
+        nudge="Each gradient has the shape of its matrix: write down the shapes of A, B and G, "
+        "and see which product of G with the other matrix gives that shape.",
     ),
     Exercise(
         name="log_softmax_backward",
@@ -161,6 +165,8 @@ EXERCISES = [
         expected=_log_softmax_expected,
         hint="y_k = x_k - log sum_j exp(x_j), so dy_k/dx_i = [k == i] - softmax(x)_i. Summing "
         "over k: dL/dx = g - softmax(x) * g.sum(axis=-1, keepdims=True).",
+        nudge="Write y_k as x_k minus the log of a sum and differentiate it with respect to x_i; "
+        "then apply the chain rule with g, summing over k. Every row is separate.",
     ),
     custom_exercise(
         name="tensor_squared_difference",
@@ -172,6 +178,9 @@ EXERCISES = [
         hint="out = Tensor._result((a.data - b.data) ** 2, (a, b), 'sqdiff'); in _backward(grad) "
         "the local derivatives are 2 (a - b) for a and -2 (a - b) for b; pass each product "
         "through unbroadcast(..., a.shape) (or b.shape) before a._accumulate(...).",
+        nudge="Follow the pattern of the engine's own operations: the output records a and b as "
+        "its inputs, and since either may have been broadcast, each gradient is reduced to its "
+        "tensor's shape before it is accumulated.",
         trial=_squared_difference_trial,
         n_cases=7,
     ),

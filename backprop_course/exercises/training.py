@@ -141,6 +141,8 @@ EXERCISES = [
         make_inputs=_momentum_case,
         expected=_momentum_expected,
         hint="Update the velocity first, then move the weights by -lr times the NEW velocity.",
+        nudge="The order of the two updates matters: does the weight step use the old velocity or "
+        "the new one? Reread the task's two lines.",
         verified_by="the 1986 paper's momentum rule",
     ),
     Exercise(
@@ -155,6 +157,9 @@ EXERCISES = [
         hint="m <- beta1 m + (1 - beta1) g; v <- beta2 v + (1 - beta2) g**2; "
         "then divide by the bias corrections (1 - beta1**t) and (1 - beta2**t) and step "
         "w <- w - lr m_hat / (sqrt(v_hat) + eps).",
+        nudge="Adam keeps two running averages, of the gradient and of its square. The usual "
+        "slips: forgetting the bias corrections, which depend on the step number t, and putting "
+        "eps inside the square root.",
         verified_by="bc.optim.Adam",
     ),
     custom_exercise(
@@ -165,6 +170,8 @@ EXERCISES = [
         signature="average_shard_gradients(grads, sizes)",
         hint="The batch's loss is (1/N) times the sum over all examples; a shard of n_k examples "
         "contributes n_k times its own mean. Weight each shard's gradient by n_k / N.",
+        nudge="Each shard's gradient is that of its own mean loss, so shards of different sizes "
+        "must not count equally: what does each shard add to the whole batch's sum?",
         trial=_average_shards_trial,
         verified_by="the full batch's numerical gradient",
     ),
