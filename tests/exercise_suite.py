@@ -31,9 +31,9 @@ def standard_exercise_tests(
 ) -> dict[str, Callable[..., None]]:
     """Test functions, by name, checking that ``chapter``'s checkers accept every correct
     answer on several seeds (and print their verdict), reject every typical wrong answer on
-    every one of ``wrong_seeds`` with a verdict that contains its phrase and no traceback,
-    explain a function that returns None, and report a raising function, naming its line,
-    instead of raising."""
+    every one of ``wrong_seeds`` with a verdict that contains its phrase, no traceback, the
+    hint at the level due and the seed of its case, explain a function that returns None, and
+    report a raising function, naming its line, instead of raising."""
     alternatives = alternatives or {}
 
     def test_exercises_are_registered_in_book_order() -> None:
@@ -62,11 +62,18 @@ def standard_exercise_tests(
     def test_typical_mistakes_fail_with_a_diagnosis(
         name: str, answer: Callable[..., Any], phrase: str
     ) -> None:
-        for seed in wrong_seeds:  # a wrong answer must fail on every one of them
+        exercise = EXERCISES[name]
+        for tries, seed in enumerate(wrong_seeds, 1):  # a wrong answer must fail on each one
             result = check(name, answer, seed=seed, quiet=True)
             assert not result.passed, f"seed {seed}: {result.message}"
             assert phrase in result.message, result.message
             assert "Traceback" not in result.message
+            # The nudge first; from the third failed try in a row, the whole hint.
+            given, held_back = exercise.nudge, exercise.hint
+            if tries >= 3:
+                given, held_back = held_back, given
+            assert f"Hint: {given}" in result.message and held_back not in result.message
+            assert result.message.endswith(f", seed={seed}).")  # the call that reruns it
 
     @pytest.mark.parametrize("name", list(solutions))
     def test_returning_none_is_explained(name: str) -> None:

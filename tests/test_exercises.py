@@ -143,6 +143,10 @@ def test_custom_trial_exercises_report_in_words() -> None:
     )
     assert run_check(ex, lambda x: 2 * x).passed
     wrong = run_check(ex, lambda x: 3 * x, seed=0)
-    assert not wrong.passed and "expected" in wrong.message and "Hint: Multiply" in wrong.message
+    assert not wrong.passed and "expected" in wrong.message
+    assert "Hint: How much bigger" in wrong.message and "Multiply" not in wrong.message
+    assert wrong.message.endswith('To run this case again: check("double", your_function, seed=0).')
+    whole = run_check(ex, lambda x: 3 * x, seed=0, hint=2)
+    assert "Hint: Multiply by two." in whole.message
     raised = run_check(ex, lambda x: x.missing)
     assert not raised.passed and "AttributeError" in raised.message

@@ -1,11 +1,43 @@
-"""A failing verdict gives its hint in steps: first the exercise's nudge, then its whole hint."""
+"""A failing verdict gives its hint in steps and the seed that brings its case back.
+
+Level 1 (the default) names what is wrong and gives the exercise's nudge, never the whole
+hint; ``hint=2`` gives the whole hint, and so does the third failed try of an exercise in a
+row, until a pass starts the count again. Every failing verdict ends with the call that
+runs the same case again.
+"""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
-from backprop_course.exercises import EXERCISES
-from backprop_course.exercises.core import Exercise, Output, custom_exercise
+from backprop_course.exercises import EXERCISES, check
+from backprop_course.exercises.core import Exercise, Output, custom_exercise, reset_tries
+
+RERUN = re.compile(r'^To run this case again: check\("(\w+)", (\w+), seed=(\d+)\)\.$')
+
+
+def mse_gradient(x, y, w, b):
+    r = x @ w + b - y
+    return 2 / len(y) * x.T @ r, 2 / len(y) * r.sum()
+
+
+def half_gradient(x, y, w, b):
+    """The classic slip: the factor 2 of the square forgotten."""
+    return tuple(g / 2 for g in mse_gradient(x, y, w, b))
+
+
+def _raising(*args):
+    return 1 / 0
+
+
+def _rerun_line(message: str) -> re.Match:
+    last = message.splitlines()[-1]
+    match = RERUN.match(last)
+    assert match, f"the verdict does not end with the call that reruns its case:\n{message}"
+    return match
 
 
 def test_every_exercise_has_a_nudge_that_is_not_its_hint() -> None:
@@ -28,3 +60,116 @@ def test_an_exercise_without_a_proper_nudge_is_refused() -> None:
         Exercise(**kwargs, nudge="Multiply by two.")
     with pytest.raises(TypeError, match="nudge"):
         custom_exercise("double", 0, "Return 2x.", "double(x)", "Multiply by two.", None)
+
+
+def test_the_first_verdict_gives_the_nudge_not_the_formula() -> None:
+    ex = EXERCISES["mse_gradient"]
+    result = check("mse_gradient", half_gradient, seed=0, quiet=True)
+    assert not result.passed
+    lines = result.message.splitlines()
+    assert lines[0].startswith("mse_gradient: not yet. entry ")
+    assert "0.5 times the right one" in lines[0]  # what is wrong and where
+    assert lines[1].startswith("The input was x=")  # (an array over several lines)
+    assert lines[-3:] == [
+        f"Hint: {ex.nudge}",
+        'For the whole hint: check("mse_gradient", half_gradient, hint=2).',
+        'To run this case again: check("mse_gradient", half_gradient, seed=0).',
+    ]
+    assert ex.hint not in result.message
+    assert "(2/N)" not in result.message and "x.T @ r" not in result.message
+
+
+def test_hint_2_gives_the_whole_hint() -> None:
+    ex = EXERCISES["mse_gradient"]
+    result = check("mse_gradient", half_gradient, seed=0, hint=2, quiet=True)
+    assert not result.passed
+    assert f"Hint: {ex.hint}" in result.message
+    assert "dL/dw = (2/N) x.T @ r" in result.message
+    assert ex.nudge not in result.message
+    assert "For the whole hint" not in result.message  # nothing more to ask for
+    assert "after" not in result.message.lower()  # asked for, not given after tries
+    assert _rerun_line(result.message).group(3) == "0"
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_every_exercise_gives_its_hint_in_two_steps(name: str) -> None:
+    ex = EXERCISES[name]
+    first = check(name, _raising, seed=0, quiet=True).message
+    assert "ZeroDivisionError" in first
+    assert f"Hint: {ex.nudge}" in first and ex.hint not in first
+    assert f'For the whole hint: check("{name}", _raising, hint=2).' in first
+    whole = check(name, _raising, seed=0, hint=2, quiet=True).message
+    assert f"Hint: {ex.hint}" in whole and ex.nudge not in whole
+    for message in (first, whole):
+        assert _rerun_line(message).groups() == (name, "_raising", "0")
+
+
+def test_the_third_failed_try_gives_the_whole_hint_and_a_pass_resets() -> None:
+    ex = EXERCISES["mse_gradient"]
+
+    def tries(n: int) -> list[str]:
+        return [check("mse_gradient", half_gradient, quiet=True).message for _ in range(n)]
+
+    first, second, third, fourth = tries(4)
+    for message in (first, second):
+        assert ex.nudge in message and ex.hint not in message
+    assert "After three tries, here is the whole hint.\nHint: " + ex.hint in third
+    assert "After four tries, here is the whole hint." in fourth and ex.hint in fourth
+    for message in (third, fourth):
+        assert ex.nudge not in message and "For the whole hint" not in message
+        _rerun_line(message)
+
+    # Another exercise keeps its own count.
+    other = check("sigmoid_derivative", lambda z: 0 * z, quiet=True).message
+    assert EXERCISES["sigmoid_derivative"].nudge in other
+
+    assert check("mse_gradient", mse_gradient, quiet=True).passed
+    after_pass = tries(1)[0]
+    assert ex.nudge in after_pass and ex.hint not in after_pass
+
+    tries(2)
+    reset_tries("mse_gradient")
+    assert ex.nudge in tries(1)[0]
+
+
+def test_a_failing_verdict_gives_the_seed_that_reruns_its_case() -> None:
+    first = check("mse_gradient", half_gradient, quiet=True)
+    name, function, seed = _rerun_line(first.message).groups()
+    assert (name, function) == ("mse_gradient", "half_gradient")
+    assert 0 <= int(seed) < 10**6
+    again = check("mse_gradient", half_gradient, seed=int(seed), quiet=True)
+    assert again.message == first.message  # the same input, the same entry, the same values
+
+
+def test_a_lambda_is_called_your_function() -> None:
+    message = check("mse_gradient", lambda x, y, w, b: (0 * w, 0.0), seed=7, quiet=True).message
+    assert message.endswith('check("mse_gradient", your_function, seed=7).')
+    assert 'check("mse_gradient", your_function, hint=2).' in message
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_every_exercise_reproduces_its_failing_case(name: str) -> None:
+    def wrong(*args):
+        """Wrong for every exercise; the array ones see their inputs in the verdict."""
+        return np.full(np.shape(args[0]), 0.25) if args else 0.25
+
+    first = check(name, wrong, quiet=True)
+    assert not first.passed, first.message
+    seed = int(_rerun_line(first.message).group(3))
+    again = check(name, wrong, seed=seed, quiet=True)
+    assert again.message == first.message
+
+
+def test_a_pass_prints_no_seed(capsys: pytest.CaptureFixture) -> None:
+    result = check("mse_gradient", mse_gradient)
+    assert result.passed
+    out = capsys.readouterr().out
+    assert "seed" not in out and "Hint" not in out
+
+
+@pytest.mark.parametrize("bad", [0, 3, -1, "2", 2.5, None, True])
+def test_a_bad_hint_level_is_a_clear_error(bad) -> None:
+    with pytest.raises(ValueError, match=r"hint must be 1 \(a nudge\) or 2 \(the whole hint\)"):
+        check("mse_gradient", mse_gradient, hint=bad)
+    with pytest.raises(ValueError, match=re.escape(f"got {bad!r}")):
+        check("mse_gradient", mse_gradient, hint=bad, quiet=True)

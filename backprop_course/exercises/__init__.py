@@ -12,6 +12,11 @@ with a numerical gradient, and prints a verdict: "correct", or which output and
 which entry is wrong, the expected and the returned value, and a hint. If your
 function raises, the verdict says what it raised and where; the checker itself
 does not raise.
+
+The hint comes in two steps: first a nudge towards the idea or the usual slip;
+``check(name, fn, hint=2)`` gives the whole hint, formula included, and so does
+the third failed try of an exercise in a row. A failing verdict ends with the
+seed of its case: ``check(name, fn, seed=...)`` runs that case again.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-from .core import CheckResult, Exercise, run_check
+from .core import CheckResult, Exercise, _check_hint_level, run_check
 
 __all__ = ["check", "list_exercises", "describe", "CheckResult", "Exercise", "EXERCISES"]
 
@@ -56,7 +61,12 @@ def describe(name: str) -> str:
 
 
 def check(
-    name: str, fn: Callable[..., Any], *, seed: int | None = None, quiet: bool = False
+    name: str,
+    fn: Callable[..., Any],
+    *,
+    seed: int | None = None,
+    hint: int = 1,
+    quiet: bool = False,
 ) -> CheckResult:
     """Check your solution ``fn`` of the exercise ``name`` and print the verdict.
 
@@ -67,7 +77,13 @@ def check(
     fn : callable
         Your function (pass the function itself, do not call it).
     seed : int, optional
-        Seed of the random test inputs; fresh inputs on every call by default.
+        Seed of the random test inputs; by default a fresh one on every call. A failing
+        verdict prints the seed it used, so that ``seed=`` runs the same case again.
+    hint : {1, 2}, default 1
+        How much a wrong answer's verdict gives away: 1, a nudge towards the idea or the
+        usual slip; 2, the whole hint, formula included. After three failed tries of the
+        same exercise in a row, the whole hint comes either way; a pass starts the count
+        again.
     quiet : bool, default False
         Return the verdict without printing it.
 
@@ -75,7 +91,13 @@ def check(
     -------
     CheckResult
         ``passed`` and ``message``; ``bool(result)`` is ``result.passed``.
+
+    Raises
+    ------
+    ValueError
+        If ``hint`` is neither 1 nor 2.
     """
+    _check_hint_level(hint)
     if name not in EXERCISES:
         close = difflib.get_close_matches(str(name), EXERCISES, n=1)
         suggestion = f" Did you mean {close[0]!r}?" if close else ""
@@ -86,7 +108,7 @@ def check(
             f"The exercises are: {', '.join(EXERCISES)}.",
         )
     else:
-        result = run_check(EXERCISES[name], fn, seed=seed)
+        result = run_check(EXERCISES[name], fn, seed=seed, hint=hint)
     if not quiet:
         print(result)
         result._printed = True

@@ -7,10 +7,18 @@ definition of the derivative. :func:`run_check` calls the learner's function
 safely: whatever the learner's code does (raise, return None, return the wrong
 shape or NaN), the result is a verdict in plain words, never a traceback from
 inside the checker.
+
+A failing verdict gives its hint in two steps, so that it does not spoil the
+exercise: first a *nudge* (the idea to use or the usual slip, no formula) and
+the call that asks for more; then, with ``hint=2`` or after three failed tries
+of the same exercise in one session, the whole hint. It ends with the seed that
+reproduces the failing case.
 """
 
 from __future__ import annotations
 
+import keyword
+import secrets
 import textwrap
 import traceback
 from collections.abc import Callable, Sequence
@@ -28,8 +36,20 @@ __all__ = [
     "custom_exercise",
     "compare",
     "gradients_by_differences",
+    "reset_tries",
     "run_check",
 ]
+
+HINT_LEVELS = (1, 2)
+"""The allowed values of ``hint``: 1, a nudge; 2, the whole hint."""
+
+WHOLE_HINT_FROM_TRY = 3
+"""From this failed try of one exercise in a row on, a verdict gives the whole hint."""
+
+_SEED_BOUND = 10**6  # a drawn seed has at most 6 digits, short enough to retype
+
+# Failed tries of each exercise, by name, since its last pass (or since the session began).
+_failed_tries: dict[str, int] = {}
 
 
 @dataclass
@@ -87,10 +107,11 @@ class Exercise:
     expected : callable
         ``expected(*args) -> tuple of arrays``, one per output, computed numerically.
     hint : str
-        The whole hint, formula included.
+        The whole hint, formula included: shown when the learner asks for it
+        (``hint=2``) or after three failed tries.
     nudge : str
-        The first step of the hint: one or two sentences naming the idea to use or the
-        usual slip, never the formula. It must differ from ``hint``.
+        The first hint, shown with every wrong answer: one or two sentences naming the
+        idea to use or the usual slip, never the formula. It must differ from ``hint``.
     n_cases : int
         How many random cases to try.
     verified_by : str
@@ -254,7 +275,74 @@ def compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
     return f"{message} {diagnosis}".rstrip()
 
 
-def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResult:
+def reset_tries(name: str | None = None) -> None:
+    """Forget the failed tries of exercise ``name`` (of every exercise if None).
+
+    A pass forgets them too; until then, the third failed try of an exercise and every
+    later one give the whole hint.
+    """
+    if name is None:
+        _failed_tries.clear()
+    else:
+        _failed_tries.pop(name, None)
+
+
+def _check_hint_level(hint: Any) -> None:
+    """Raise ValueError unless ``hint`` is one of :data:`HINT_LEVELS`."""
+    if isinstance(hint, bool) or hint not in HINT_LEVELS:
+        raise ValueError(f"hint must be 1 (a nudge) or 2 (the whole hint), got {hint!r}.")
+
+
+def _function_name(fn: Any) -> str:
+    """What to call the learner's function in a line of code they can copy."""
+    name = getattr(fn, "__name__", None)
+    if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name):
+        return name
+    return "your_function"
+
+
+_NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def _failure(
+    exercise: Exercise, fn: Callable[..., Any], seed: int, hint: int, problem: str
+) -> CheckResult:
+    """The failing verdict: ``problem``, the hint at the right level, and how to rerun the case.
+
+    Counts the failed try; the third in a row, and every later one, gives the whole hint
+    even when ``hint`` is 1.
+    """
+    name = exercise.name
+    tries = _failed_tries.get(name, 0) + 1
+    _failed_tries[name] = tries
+    call = f'check("{name}", {_function_name(fn)}'
+    lines = [f"{name}: not yet. {problem}"]
+    if hint == 2:
+        lines.append(f"Hint: {exercise.hint}")
+    elif tries >= WHOLE_HINT_FROM_TRY:
+        lines.append(f"After {_NUMBER_WORDS.get(tries, tries)} tries, here is the whole hint.")
+        lines.append(f"Hint: {exercise.hint}")
+    else:
+        lines.append(f"Hint: {exercise.nudge}")
+        lines.append(f"For the whole hint: {call}, hint=2).")
+    lines.append(f"To run this case again: {call}, seed={seed}).")
+    return CheckResult(name, False, "\n".join(lines))
+
+
+def _success(exercise: Exercise) -> CheckResult:
+    """The passing verdict; it forgets the exercise's failed tries."""
+    reset_tries(exercise.name)
+    return CheckResult(
+        exercise.name,
+        True,
+        f"{exercise.name}: correct. Your function agrees with {exercise.verified_by} on "
+        f"{exercise.n_cases} random inputs.",
+    )
+
+
+def run_check(
+    exercise: Exercise, fn: Any, seed: int | None = None, hint: int = 1
+) -> CheckResult:
     """Run ``fn`` on fresh random cases and compare it with the numerical answer.
 
     Parameters
@@ -263,8 +351,23 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
     fn : callable
         The learner's function.
     seed : int, optional
-        Seed for the random cases; by default they are fresh every call.
+        Seed for the random cases. By default a fresh one below 10**6 is drawn, and a
+        failing verdict prints it, so that ``seed=`` brings the same case back.
+    hint : {1, 2}, default 1
+        1 gives the exercise's nudge with a wrong answer, 2 its whole hint. From the
+        third failed try of the exercise in a row on, the whole hint comes either way.
+
+    Returns
+    -------
+    CheckResult
+        The verdict. A failing one ends with the call that reruns its case.
+
+    Raises
+    ------
+    ValueError
+        If ``hint`` is neither 1 nor 2.
     """
+    _check_hint_level(hint)
     name = exercise.name
     if not callable(fn):
         return CheckResult(
@@ -273,9 +376,23 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
             f"{name}: expected a function, got {type(fn).__name__}. "
             f"Pass the function itself, without calling it: check({name!r}, my_function).",
         )
+    if seed is None:
+        seed = secrets.randbelow(_SEED_BOUND)
     rng = np.random.default_rng(seed)
     if exercise.trial is not None:
-        return _run_trials(exercise, fn, rng)
+        problem = _first_trial_problem(exercise, fn, rng)
+    else:
+        problem = _first_output_problem(exercise, fn, rng)
+    if problem is None:
+        return _success(exercise)
+    return _failure(exercise, fn, seed, hint, problem)
+
+
+def _first_output_problem(
+    exercise: Exercise, fn: Callable[..., Any], rng: np.random.Generator
+) -> str | None:
+    """Compare ``fn``'s outputs with the expected ones on fresh cases: None if they all
+    agree, else what is wrong with the first case that fails, and that case's input."""
     arg_names = _argument_names(exercise.signature)
     for _ in range(exercise.n_cases):
         args = exercise.make_inputs(rng)
@@ -284,23 +401,18 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
             try:
                 got = fn(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
             except Exception as err:  # the learner's bug: report it, do not raise
-                return CheckResult(
-                    name,
-                    False,
-                    f"{name}: not yet. {_describe_call_error(err)}.\n"
-                    f"It was called with {_format_args(args, arg_names)}.\n"
-                    f"Hint: {exercise.hint}",
+                return (
+                    f"{_describe_call_error(err)}.\n"
+                    f"It was called with {_format_args(args, arg_names)}."
                 )
         if len(exercise.outputs) > 1:
             if not isinstance(got, tuple | list) or len(got) != len(exercise.outputs):
                 wanted = ", ".join(o.name for o in exercise.outputs)
-                return CheckResult(
-                    name,
-                    False,
-                    f"{name}: not yet. Return a tuple of "
-                    f"{len(exercise.outputs)} values ({wanted}); got {type(got).__name__}"
+                return (
+                    f"Return a tuple of {len(exercise.outputs)} values ({wanted}); "
+                    f"got {type(got).__name__}"
                     + (f" of length {len(got)}" if isinstance(got, tuple | list) else "")
-                    + ".",
+                    + "."
                 )
             gots = tuple(got)
         else:
@@ -308,41 +420,22 @@ def run_check(exercise: Exercise, fn: Any, seed: int | None = None) -> CheckResu
         for output, exp, g in zip(exercise.outputs, expected, gots, strict=True):
             problem = compare(output, np.asarray(exp, dtype=np.float64), g)
             if problem:
-                return CheckResult(
-                    name,
-                    False,
-                    f"{name}: not yet. {problem}\n"
-                    f"The input was {_format_args(args, arg_names)}.\n"
-                    f"Hint: {exercise.hint}",
-                )
-    return CheckResult(
-        name,
-        True,
-        f"{name}: correct. Your function agrees with {exercise.verified_by} on "
-        f"{exercise.n_cases} random inputs.",
-    )
+                return f"{problem}\nThe input was {_format_args(args, arg_names)}."
+    return None
 
 
-def _run_trials(
+def _first_trial_problem(
     exercise: Exercise, fn: Callable[..., Any], rng: np.random.Generator
-) -> CheckResult:
-    """Run a custom exercise's ``trial`` on fresh cases, turning every failure into words."""
-    name = exercise.name
+) -> str | None:
+    """Run a custom exercise's ``trial`` on fresh cases: None if every case passes, else
+    the first failure in words (an exception the learner's code raised included)."""
     assert exercise.trial is not None
     for _ in range(exercise.n_cases):
         with np.errstate(all="ignore"):
             try:
                 problem = exercise.trial(fn, rng)
             except Exception as err:  # the learner's bug: report it, do not raise
-                return CheckResult(
-                    name, False,
-                    f"{name}: not yet. {_describe_call_error(err)}.\nHint: {exercise.hint}",
-                )
+                return f"{_describe_call_error(err)}."
         if problem:
-            return CheckResult(name, False, f"{name}: not yet. {problem}\nHint: {exercise.hint}")
-    return CheckResult(
-        name,
-        True,
-        f"{name}: correct. Your function agrees with {exercise.verified_by} on "
-        f"{exercise.n_cases} random inputs.",
-    )
+            return problem
+    return None
