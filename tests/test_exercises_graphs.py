@@ -251,3 +251,17 @@ def test_fanout_loss_is_the_expression_of_the_exercise() -> None:
     by_hand = backward_by_hand(0.7, -1.2, 0.3)
     for got, want in zip((a.grad, b.grad, c.grad), by_hand, strict=True):
         assert math.isclose(got, want, rel_tol=1e-12)
+
+
+def test_topological_sort_asks_for_a_search_of_your_own_and_hints_at_both_ways() -> None:
+    """The book asks for a sort of the learner's own, without recursion, and suggests
+    counting each node's users; the hints must not contradict it (an earlier hint pushed a
+    depth-first search that looked like the package's while the book said not to copy it)."""
+    ex = EXERCISES["topological_sort"]
+    assert "Write the search yourself, without recursion" in ex.task
+    assert "how many operations use it" in ex.hint  # the book's way
+    assert "depth-first search of your own" in ex.hint  # the other way, written by hand
+    assert "recursing" in ex.nudge and "operations use it" not in ex.nudge
+    # Both ways pass the checker, the chain of 5,000 nodes included.
+    for solution in (topological_sort_by_value, topological_sort):
+        assert check("topological_sort", solution, quiet=True, seed=3).passed

@@ -260,11 +260,15 @@ EXERCISES = [
         name="topological_sort",
         chapter=3,
         task="Return every Value that root depends on (root included) in a list, each once, "
-        "every node after all of its children (inputs).",
+        "every node after all of its children (inputs). Write the search yourself, without "
+        "recursion: the checker also tries a chain of 5,000 nodes.",
         signature="topological_sort(root)",
-        hint="Depth-first search: a node is appended after all of its children have been. "
-        "Keep a set of visited nodes, and use a list as a stack instead of recursion: push "
-        "(node, False) to expand a node, (node, True) to append it once its children are done.",
+        hint="The book's way: first walk the graph with a list as a stack and a set of seen "
+        "nodes, counting for each node how many operations use it (x * x uses x twice); then "
+        "emit the nodes from the root down, a node as soon as all of its users have been "
+        "emitted, and reverse the list at the end. An iterative depth-first search of your own "
+        "works too: push (node, False) to expand a node, (node, True) to append it once its "
+        "children are done.",
         nudge="Instead of recursing, keep the nodes still to visit in a list of your own, and a "
         "set of the nodes already seen, so that a node reached along two paths is listed once. A "
         "node may go into the list only after all of its inputs.",
