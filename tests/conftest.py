@@ -34,6 +34,67 @@ class BuiltBook(NamedTuple):
     returncode: int
 
 
+class _BookBuild:
+    """The strict build of a clean copy of the book, running in a process of its own."""
+
+    def __init__(self, workdir: Path) -> None:
+        src = workdir / "book-src"
+        src.mkdir()
+        for name in BOOK_FILES:
+            path = ROOT / name
+            if path.is_dir():
+                ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+                shutil.copytree(path, src / name, ignore=ignore)
+            else:
+                shutil.copy(path, src / name)
+        config = yaml.safe_load((src / "_config.yml").read_text())
+        config["execute"]["execute_notebooks"] = "off"
+        (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+        jupyter_book = Path(sys.executable).parent / "jupyter-book"
+        command = [str(jupyter_book), "build", "-W", "-n", "--keep-going", str(src)]
+        self.html = src / "_build" / "html"
+        self.log_path = workdir / "build.log"
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+    def result(self) -> BuiltBook:
+        try:
+            returncode = self.process.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+        log = self.log_path.read_text()
+        assert (self.html / "index.html").is_file(), f"the book did not build:\n{log[-5000:]}"
+        return BuiltBook(self.html, log, returncode)
+
+
+_BUILDS: list[_BookBuild] = []
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Start the strict build as soon as the tests that need it are known, and run them last.
+
+    It runs in its own process, on the second core, while the unit tests and nbval run
+    in this one: the test command waits for it only if those finish first.
+    """
+    needs = [item for item in items if "built_book" in getattr(item, "fixturenames", ())]
+    if not needs:
+        return
+    later = set(needs)
+    items[:] = [item for item in items if item not in later] + needs
+    if not os.environ.get(PREBUILT_ENV) and not _BUILDS:
+        workdir = config._tmp_path_factory.mktemp("book-build")  # noqa: SLF001
+        _BUILDS.append(_BookBuild(workdir))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for build in _BUILDS:  # a run stopped early (-x, ^C) must not leave the build behind
+        if build.process.poll() is None:
+            build.process.kill()
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     """The book built strictly from a clean copy, once per session.
@@ -42,31 +103,17 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     stored outputs are what a fresh run gives. So this build renders the stored outputs
     (execution off) with ``-W -n --keep-going``: any Sphinx warning fails
     ``test_build.py::test_strict_build_has_no_warnings``, while ``--keep-going`` still writes
-    every page, so that the browser tests can look at them too.
+    every page, so that the browser tests can look at them too. The build starts in the
+    background once collection is done (see ``pytest_collection_modifyitems``).
     """
     prebuilt = os.environ.get(PREBUILT_ENV)
     if prebuilt:
         html = Path(prebuilt).resolve()
         assert (html / "index.html").is_file(), f"{PREBUILT_ENV}={prebuilt} holds no built book"
         return BuiltBook(html, None, 0)
-    src = tmp_path_factory.mktemp("book-src")
-    for name in BOOK_FILES:
-        path = ROOT / name
-        if path.is_dir():
-            ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-            shutil.copytree(path, src / name, ignore=ignore)
-        else:
-            shutil.copy(path, src / name)
-    config = yaml.safe_load((src / "_config.yml").read_text())
-    config["execute"]["execute_notebooks"] = "off"
-    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", "-W", "-n", "--keep-going", str(src)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    log = result.stdout + result.stderr
-    html = src / "_build" / "html"
-    assert (html / "index.html").is_file(), f"the book did not build:\n{log[-5000:]}"
-    return BuiltBook(html, log, result.returncode)
+    if not _BUILDS:
+        _BUILDS.append(_BookBuild(tmp_path_factory.mktemp("book-build")))
+    return _BUILDS[0].result()
 
 
 @pytest.fixture(autouse=True)

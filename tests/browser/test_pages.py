@@ -1,7 +1,8 @@
 """Every page of the built book, opened in headless Chromium at 1280 px and 390 px wide.
 
-Each test names the page, the width and every defect it found. The full-page screenshots
-the reader saves (``_build/screenshots/{1280,390}/<page>.jpg``) are for a reviewer's eyes.
+Each test names the page, the width and every defect it found. With ``BACKPROP_SCREENSHOTS=1``
+the reader also saves full-page screenshots (``_build/screenshots/{1280,390}/<page>.jpg``) for a
+reviewer's eyes.
 """
 
 from __future__ import annotations
