@@ -160,7 +160,8 @@ def below(value: float, bound: float) -> str:
     -------
     str
         ``"below <bound>"``, the bound written with one significant digit (``1e-7``,
-        ``0.01``, ``300``).
+        ``0.01``, ``300``), rounded up where it has more (a computed bound such as
+        ``n * eps`` = 7.3e-15 is written ``8e-15``), so that the sentence is true.
 
     Raises
     ------
@@ -174,8 +175,18 @@ def below(value: float, bound: float) -> str:
         raise ValueError(f"below() needs a positive finite bound, got {bound!r}")
     value = float(value)
     if not value < bound:  # also catches NaN
-        raise AssertionError(f"{value:.3g} is not below {_short(bound)}")
-    return f"below {_short(bound)}"
+        raise AssertionError(f"{value:.3g} is not below {bound:.3g}")
+    return f"below {_short(_one_digit_up(bound))}"
+
+
+def _one_digit_up(x: float) -> float:
+    """The smallest number with one significant digit that is at least ``x`` (x > 0):
+    1e-7 stays 1e-7, 7.3e-15 becomes 8e-15, 9.4 becomes 10. A bound printed this way
+    stays true for every value below ``x``."""
+    mantissa, exponent = f"{x:.0e}".split("e")
+    if float(f"{mantissa}e{exponent}") < x:
+        mantissa = str(int(mantissa) + 1)
+    return float(f"{mantissa}e{exponent}")
 
 
 def _short(x: float) -> str:

@@ -379,6 +379,21 @@ def test_below_writes_the_bound_as_a_person_would(bound: float, text: str) -> No
     assert bc.below(bound * 0.999, bound) == text
 
 
+@pytest.mark.parametrize(
+    ("bound", "text"),
+    [(7.3e-15, "below 8e-15"), (2.1e-8, "below 3e-8"), (9.4, "below 10"), (0.95, "below 1"),
+     (1.0000001e-7, "below 2e-7")],
+)
+def test_below_rounds_a_computed_bound_up_so_that_the_text_stays_true(
+    bound: float, text: str
+) -> None:
+    assert bc.below(bound * (1 - 1e-9), bound) == text  # the largest values it lets through
+    printed = float(text.split()[-1])
+    assert printed >= bound
+    with pytest.raises(AssertionError):  # the check is the bound given, not the one printed
+        bc.below(bound, bound)
+
+
 def test_below_depends_only_on_the_bound_not_on_the_round_off() -> None:
     # the same sum added in two orders: 0 on one machine, ~1e-16 on another; one printout
     x = np.random.default_rng(0).normal(size=1000)
