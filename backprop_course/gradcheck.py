@@ -215,8 +215,21 @@ class GradcheckReport:
     analytic, numerical : float
         The two values at that entry: from ``backward()`` and from central differences.
     at_kink : bool
-        Whether f is not differentiable (or very curved) at the worst entry: its two
-        one-sided slopes there disagree, so the central difference averages two slopes.
+        Whether a failing check's worst entry sits at or within the step of a kink, a
+        point where f has no derivative: its two one-sided slopes disagree by a gap that
+        does not shrink in proportion to the step (a smooth f's gap, about
+        ``eps * f''``, does), so the central difference averages two slopes.
+    kink_near : bool
+        With ``at_kink``: the kink is beside the point, within the step, not at it (nor
+        within about a hundredth of the step, which counts as at it). f is
+        differentiable at the point itself, so the backward pass can be right and it is
+        the central difference, straddling the kink, that is off.
+    curved : bool
+        Not a kink, but the step is too large for f at the worst entry: a central
+        difference with a tenth of the step comes at least ten times closer to the
+        backward pass (a truncation error shrinks like the step squared; the error of a
+        wrong backward pass does not shrink at all). f is strongly curved there, or has a
+        kink at the edge of the step, where the gap is too small to tell.
     missing : list of int
         Inputs that received no gradient at all (``.grad`` stayed None).
     n_entries : int
@@ -235,6 +248,8 @@ class GradcheckReport:
     n_entries: int = 0
     rtol: float = 1e-6
     atol: float = 0.0
+    kink_near: bool = False
+    curved: bool = False
 
     def __bool__(self) -> bool:
         return self.passed
@@ -268,11 +283,25 @@ class GradcheckReport:
                 "is every operation on the path from them to the output differentiable, "
                 "and did backward reach them?"
             )
-        if self.at_kink:
+        if self.at_kink and self.kink_near:
+            lines.append(
+                "f has a kink within the step of this point: its left and right slopes over "
+                "the step differ, but agree over a smaller step. The central difference "
+                "straddles the kink and averages two slopes, so it is the numerical gradient "
+                "that is off. Check at a point further from the kink."
+            )
+        elif self.at_kink:
             lines.append(
                 "f is not differentiable at this point (its left and right slopes differ, as "
                 "at ReLU(0) or |x| at 0), so the numerical gradient averages two slopes and "
                 "both answers can be right. Check at a point away from the kink."
+            )
+        elif self.curved:
+            lines.append(
+                "A central difference with a tenth of the step comes at least ten times "
+                "closer to the backward pass: the step is too large for f at this point (f is "
+                "strongly curved here, or has a kink at the edge of the step). Check again "
+                "with a smaller eps."
             )
         return "\n".join(textwrap.fill(line, width=74) for line in lines)
 
@@ -385,6 +414,7 @@ def gradcheck(
     abs_err = abs(a_val - n_val)
     rel = abs_err / max(abs(a_val), abs(n_val)) if max(abs(a_val), abs(n_val)) > 0 else 0.0
     passed = score <= 1.0
+    cause = "" if passed else _diagnose(scalar_f(i), arrays[i], idx, eps, atol, rtol, a_val, n_val)
     return GradcheckReport(
         passed=passed,
         rel_error=rel,
@@ -393,33 +423,73 @@ def gradcheck(
         index=idx,
         analytic=a_val,
         numerical=n_val,
-        at_kink=(not passed) and _is_kink(scalar_f(i), arrays[i], idx, eps, atol, rtol),
+        at_kink=cause in ("kink", "kink near"),
         missing=missing,
         n_entries=n_entries,
         rtol=rtol,
         atol=atol,
+        kink_near=cause == "kink near",
+        curved=cause == "curved",
     )
 
 
-def _is_kink(
+def _diagnose(
     f: Callable[[np.ndarray], float],
     x: np.ndarray,
     idx: Sequence[int],
     eps: float,
     atol: float,
     rtol: float,
-) -> bool:
-    """Do the left and right slopes of f along entry ``idx`` disagree (a kink near x)?"""
+    analytic: float,
+    numerical: float,
+) -> str:
+    """Why a failing entry may fail without a bug: "kink", "kink near", "curved" or "".
+
+    The one-sided slopes along entry ``idx``, right ``(f(x + s) - f(x)) / s`` and left
+    ``(f(x) - f(x - s)) / s``, differ by a gap. For a smooth f the gap is about ``s f''``:
+    it shrinks in proportion to the step s. A kink at x keeps it at the jump in slope
+    whatever the step; a kink beside x, within the step, makes it vanish once the step no
+    longer reaches the kink. So a large gap at ``eps`` is a kink unless the gaps at
+    ``eps / 3`` and ``eps / 10`` are a third and a tenth of it. Two smaller steps, not one:
+    for a kink at distance d the gap at s is the jump times ``1 - d / s``, and with a single
+    ratio one distance (``eps / 11`` for ``eps / 10``) would look smooth; the two ratios
+    never look smooth at the same distance.
+    """
     point = np.array(x, dtype=np.float64, copy=True)
+    idx = tuple(idx)
     f0 = f(point)
-    point[tuple(idx)] += eps
-    right = (f(point) - f0) / eps
-    point[tuple(idx)] -= 2 * eps
-    left = (f0 - f(point)) / eps
-    # For a smooth f the two differ by about eps * f''; at a kink by the jump in slope.
-    return abs(right - left) > 1e3 * (atol + rtol * max(abs(right), abs(left))) + 1e-3 * max(
+    original = point[idx]
+
+    def at(step: float) -> tuple[float, float]:
+        point[idx] = original + step
+        f_plus = f(point)
+        point[idx] = original - step
+        f_minus = f(point)
+        point[idx] = original
+        return f_plus, f_minus
+
+    def gap(f_plus: float, f_minus: float, step: float) -> float:
+        return (f_plus - f0) / step - (f0 - f_minus) / step
+
+    f_plus, f_minus = at(eps)
+    right, left = (f_plus - f0) / eps, (f0 - f_minus) / eps
+    # The gap must stand out from round-off and from ordinary curvature at this step.
+    large = abs(right - left) > 1e3 * (atol + rtol * max(abs(right), abs(left))) + 1e-3 * max(
         1.0, abs(right), abs(left)
     )
+    small = {k: at(eps / k) for k in (3, 10)}
+    if large:
+        g = right - left
+        share = {k: gap(*small[k], eps / k) / g for k in (3, 10)}  # 1/3, 1/10 if smooth
+        if not all(abs(share[k] * k - 1) < 0.5 for k in share):
+            # at the kink itself the gap keeps (nearly) its size at every step
+            return "kink" if all(v > 0.9 for v in share.values()) else "kink near"
+    # Smooth: is it the step? A truncation error falls like the step squared.
+    f_plus, f_minus = small[10]
+    finer = (f_plus - f_minus) / (2 * eps / 10)
+    if abs(analytic - finer) <= 0.1 * abs(analytic - numerical):
+        return "curved"
+    return ""
 
 
 class _CallableModule(types.ModuleType):

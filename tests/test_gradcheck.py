@@ -324,6 +324,58 @@ def test_gradcheck_at_relus_kink() -> None:
     assert bc.gradcheck(lambda t: t.relu().sum(), np.array([0.5, 1.0, -2.0])).passed
 
 
+def _double_with_a_wrong_backward(t: Tensor) -> Tensor:
+    """2 t whose backward forgets the factor 2: a bug in a function without a kink."""
+    out = Tensor._result(2 * t.data, (t,), "double")
+
+    def _backward(grad: np.ndarray) -> None:
+        t._accumulate(grad)  # the bug: should be 2 * grad
+
+    out._backward = _backward
+    return out
+
+
+def test_gradcheck_does_not_call_a_bug_in_a_steep_smooth_function_a_kink() -> None:
+    # tanh(2e4 x) at x = 1.25e-5 is smooth but so curved that its one-sided slopes differ by
+    # eps f'' = 184, which a test at one step would take for a kink and so excuse the bug.
+    # The gap shrinks in proportion to the step (18.4 at a tenth of it): not a kink.
+    k = 1e4
+    report = bc.gradcheck(
+        lambda t: (_double_with_a_wrong_backward(t) * k).tanh().sum(), np.array([0.25 / k])
+    )
+    assert not report.passed
+    assert report.analytic == pytest.approx(report.numerical / 2, rel=1e-3)  # the factor 2
+    assert not report.at_kink and not report.kink_near and not report.curved
+    assert "kink" not in str(report) and "smaller eps" not in str(report)
+
+
+def test_gradcheck_says_when_the_step_is_too_large_for_a_correct_function() -> None:
+    # The same steep tanh with a correct backward pass fails at eps = 1e-6 only through the
+    # central difference's truncation error, which a tenth of the step cuts a hundredfold.
+    k = 1e4
+    report = bc.gradcheck(lambda t: (t * k).tanh().sum(), np.array([0.25 / k]))
+    assert not report.passed
+    assert report.curved and not report.at_kink
+    assert "smaller eps" in str(report)
+    assert bc.gradcheck(lambda t: (t * k).tanh().sum(), np.array([0.25 / k]), eps=1e-8).passed
+
+
+@pytest.mark.parametrize("distance", [0.0, 1e-9, 0.05e-6, 1e-6 / 11, 0.25e-6, 0.4e-6, 0.9e-6])
+def test_gradcheck_finds_a_kink_at_or_within_the_step(distance: float) -> None:
+    # A kink at distance d makes the gap at step s the jump times 1 - d/s: it never shrinks in
+    # proportion to s. eps/11 and eps/4 are the distances at which a single smaller step
+    # (eps/10 or eps/3) would see a gap shrinking like a smooth function's.
+    report = bc.gradcheck(lambda t: t.relu().sum(), np.array([0.5, distance, -0.3]))
+    assert not report.passed and report.index == (1,)
+    assert report.at_kink and not report.curved
+    assert report.kink_near == (distance > 0.01e-6)  # within a hundredth of eps: at it
+    if report.kink_near:
+        assert report.analytic == 1.0  # right: ReLU's slope at a positive point
+        assert "within the step" in str(report)
+    else:
+        assert "not differentiable at this point" in str(report)
+
+
 def test_gradcheck_reports_an_input_that_gets_no_gradient() -> None:
     a, b = np.array([1.0, 2.0]), np.array([3.0, -4.0])
     report = bc.gradcheck(lambda x, y: (x * y.detach()).sum(), a, b)  # d/dy = x, not 0
