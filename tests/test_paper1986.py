@@ -368,21 +368,46 @@ def test_the_symmetric_start_is_a_stationary_point() -> None:
     assert state.gradient_norm == 0.0 and state.error == 0.5
 
 
-def _state(error: float, gradient: float, weights: float, eigenvalues: list) -> P.EndState:
-    return P.EndState(error, gradient, weights, np.array(eigenvalues, dtype=float))
+def _state(error: float, gradient: float, weights: float, eigenvalues: list,
+           ray: float | None = None) -> P.EndState:
+    ray_error = error - 1e-6 if ray is None else ray  # by default scaling up lowers E
+    return P.EndState(error, gradient, weights, np.array(eigenvalues, dtype=float), ray_error)
 
 
 def test_classify_names_the_places() -> None:
     before = _state(0.26, 1e-4, 20.0, [1e-6, 0.2])
     assert P.classify(before, None) == "plateau"
     assert P.classify(before, _state(0.2599, 1e-6, 24.0, [1e-8, 0.25])) == "minimum at infinity"
+    assert P.classify(before, _state(0.2599, 1e-6, 24.0, [1e-8, 0.25], ray=0.27)) == "flat"
     assert P.classify(before, _state(0.2599, 1e-6, 24.0, [-1e-3, 0.25])) == "near a saddle"
     assert P.classify(before, _state(0.25, 1e-6, 24.0, [-1e-3, 0.25])) == "still descending"
     assert P.classify(before, _state(0.3, 1e-12, 5.0, [0.01, 0.2])) == "local minimum"
     assert P.classify(before, _state(0.3, 1e-12, 5.0, [-0.01, 0.2])) == "saddle"
     assert P.classify(before, _state(0.3, 1e-12, 5.0, [0.0, 0.2])) == "undecided"
     assert P.classify(before, _state(0.27, 1e-5, 24.0, [1e-8, 0.25])) == "undecided"  # E rose
-    assert P.classify(before, _state(0.2599, 1e-6, 19.0, [1e-8, 0.25])) == "undecided"  # shrank
+    assert P.classify(before, _state(0.2599, 1e-6, 19.0, [1e-8, 0.25])) == "flat"  # shrank
+
+
+def test_end_state_ray_error_scales_every_weight() -> None:
+    params = _one_net("xor_direct")
+    X, D = P.task_data("xor_direct")
+    scaled = {"W": [1.5 * w for w in params["W"]], "b": [1.5 * b for b in params["b"]],
+              "D": 1.5 * params["D"]}
+    y = P.forward(scaled, X)[-1]
+    assert P.end_state(params, X, D).ray_error == pytest.approx(0.5 * np.sum((y - D) ** 2))
+
+
+def test_flat_runs_are_trained_on_further() -> None:
+    u = P.load_results()["parity"].unfinished
+    kinds = u.kinds()
+    for seed, (before, after) in u.states.items():
+        if P.classify(before, after) == "flat":
+            assert seed in u.further and kinds[seed] in ("long plateau", "flat")
+            n, ok = u.further[seed]
+            assert (ok and P.LONG_SWEEPS < n <= P.FURTHER_SWEEPS) or (
+                not ok and n == P.FURTHER_SWEEPS)
+        else:
+            assert seed not in u.further
 
 
 def test_end_state_rejects_a_batch_of_networks() -> None:

@@ -67,6 +67,8 @@ FAMILY_HELD_OUT = 4  # Nature p. 534: trained on 100 of the 104 triples
 TOLERANCE = 0.1  # stop once every output is within 0.1 of its target
 MAX_SWEEPS = 20_000  # stop after this many sweeps: the run is unfinished, not yet "stuck"
 LONG_SWEEPS = 100_000  # the unfinished runs of the cache train on to here (slow or stuck?)
+FURTHER_SWEEPS = 500_000  # ... and those still level and flat (classify: "flat") to here
+RAY_SCALE = 1.5  # end_state's ray test: the error at 1.5 times every weight
 
 RESULTS_FILE = Path(__file__).with_name("paper1986_results.json")
 
@@ -276,21 +278,27 @@ class EndState:
     gradient_norm: float  # |dE/dw| over every weight
     weight_norm: float  # |w| over every weight
     eigenvalues: np.ndarray  # of the Hessian of E, ascending
+    ray_error: float  # E with every weight and bias multiplied by RAY_SCALE
 
     def to_json(self) -> dict:
         return {"error": self.error, "gradient_norm": self.gradient_norm,
-                "weight_norm": self.weight_norm, "eigenvalues": self.eigenvalues.tolist()}
+                "weight_norm": self.weight_norm, "eigenvalues": self.eigenvalues.tolist(),
+                "ray_error": self.ray_error}
 
     @classmethod
     def from_json(cls, d: dict) -> EndState:
-        return cls(d["error"], d["gradient_norm"], d["weight_norm"], np.array(d["eigenvalues"]))
+        return cls(d["error"], d["gradient_norm"], d["weight_norm"], np.array(d["eigenvalues"]),
+                   d["ray_error"])
 
 
 def end_state(params: dict, X: np.ndarray, D: np.ndarray) -> EndState:
     """Measure one network (``params`` as :attr:`Result` or ``SweepResult.network`` give).
 
     Returns its error, the norm of its gradient (backpropagation), the norm of its
-    weights, and the eigenvalues of its exact Hessian (:func:`hessian`).
+    weights, the eigenvalues of its exact Hessian (:func:`hessian`), and the error
+    with every weight and bias multiplied by ``RAY_SCALE`` (1.5): further out along
+    the ray through the weights, the direction in which a run heading for a minimum
+    at infinity is going.
     """
     _check_single(params)
     X, D = np.asarray(X, dtype=np.float64), np.asarray(D, dtype=np.float64)
@@ -298,8 +306,12 @@ def end_state(params: dict, X: np.ndarray, D: np.ndarray) -> EndState:
     g = np.concatenate([a.ravel() for a in _flat_params(grads)])
     w = np.concatenate([a.ravel() for a in _flat_params(params)])
     eigenvalues = np.linalg.eigvalsh(hessian(params, X, D))
+    scaled = {key: (None if value is None else RAY_SCALE * value if not isinstance(value, list)
+                    else [RAY_SCALE * np.asarray(v) for v in value])
+              for key, value in params.items()}
+    y_ray = forward(scaled, X)[-1]
     return EndState(float(0.5 * np.sum((y - D) ** 2)), float(np.linalg.norm(g)),
-                    float(np.linalg.norm(w)), eigenvalues)
+                    float(np.linalg.norm(w)), eigenvalues, float(0.5 * np.sum((y_ray - D) ** 2)))
 
 
 def classify(before: EndState, after: EndState | None) -> str:
@@ -317,10 +329,19 @@ def classify(before: EndState, after: EndState | None) -> str:
       the Hessian has a clearly negative eigenvalue (below ``-NEGATIVE_CURVATURE``
       times the largest in magnitude): a direction in which the error curves down;
     - ``"minimum at infinity"``: the error stayed level but still fell a little, the
-      weights grew, the gradient is not zero and no curvature is clearly negative: the
+      weights grew, the gradient is not zero, no curvature is clearly negative, and
+      scaling every weight up (``EndState.ray_error``) lowers the error further: the
       run is sliding down a valley whose floor it reaches only as the weights grow
       without bound;
+    - ``"flat"``: level, the gradient not zero, no clear negative curvature, but
+      scaling up does not lower the error: a plateau not yet left, or a flat region
+      near a minimum; the budget cannot tell which (``Unfinished`` trains such runs
+      on further);
     - ``"undecided"``: none of these (e.g. the error rose).
+
+    A verdict on an unfinished run is only as good as the budget it was given: a run
+    that approaches a flat local minimum slowly never gets its gradient below
+    ``GRADIENT_ZERO`` in any number of sweeps we can afford.
     """
     if after is None:
         return "plateau"
@@ -336,9 +357,11 @@ def classify(before: EndState, after: EndState | None) -> str:
         return "still descending"
     if negative:
         return "near a saddle"
-    if after.error < before.error and after.weight_norm > before.weight_norm:
+    if after.error > before.error:
+        return "undecided"
+    if after.weight_norm > before.weight_norm and after.ray_error < after.error:
         return "minimum at infinity"
-    return "undecided"
+    return "flat"
 
 
 # ------------------------------------------------------------ training
@@ -444,12 +467,18 @@ class Unfinished:
     converged: np.ndarray
     max_sweeps: int
     states: dict[int, tuple[EndState, EndState]]
+    further: dict[int, tuple[int, bool]] = field(default_factory=dict)  # "flat" runs:
+    #                                     (sweeps, converged) when trained to FURTHER_SWEEPS
 
     def kinds(self) -> dict[int, str]:
-        """Each seed's verdict: "plateau" if it converged when trained on, else classify()."""
+        """Each seed's verdict: "plateau" if it converged when trained on, else classify(),
+        where a "flat" run that converged when trained on further is a "long plateau"."""
         out = {}
         for seed, ok in zip(self.seeds.tolist(), self.converged.tolist(), strict=True):
-            out[seed] = "plateau" if ok else classify(*self.states[seed])
+            kind = "plateau" if ok else classify(*self.states[seed])
+            if kind == "flat" and self.further.get(seed, (0, False))[1]:
+                kind = "long plateau"
+            out[seed] = kind
         return out
 
     def summary(self) -> str:
@@ -721,16 +750,25 @@ def _train_on(res: SweepResult) -> dict:
     seeds = res.seeds[stopped]
     if not seeds.size:
         return {"seeds": [], "sweeps": [], "converged": [], "max_sweeps": LONG_SWEEPS,
-                "states": {}}
+                "states": {}, "further": {}}
     on = sweep(res.task, seeds, **{**res.settings, "max_sweeps": LONG_SWEEPS})
     X, D = task_data(res.task)
-    states = {}
+    states, flat = {}, []
     for k, i in enumerate(stopped):
         if not on.converged[k]:
-            states[str(int(seeds[k]))] = [end_state(res.network(int(i)), X, D).to_json(),
-                                          end_state(on.network(k), X, D).to_json()]
+            before = end_state(res.network(int(i)), X, D)
+            after = end_state(on.network(k), X, D)
+            states[str(int(seeds[k]))] = [before.to_json(), after.to_json()]
+            if classify(before, after) == "flat":
+                flat.append(int(seeds[k]))
+    further = {}
+    if flat:
+        longer = sweep(res.task, flat, **{**res.settings, "max_sweeps": FURTHER_SWEEPS})
+        further = {str(seed): [int(n), bool(ok)] for seed, n, ok
+                   in zip(flat, longer.sweeps, longer.converged, strict=True)}
     return {"seeds": seeds.tolist(), "sweeps": on.sweeps.tolist(),
-            "converged": on.converged.tolist(), "max_sweeps": LONG_SWEEPS, "states": states}
+            "converged": on.converged.tolist(), "max_sweeps": LONG_SWEEPS, "states": states,
+            "further": further}
 
 
 def _unfinished(d: dict | None) -> Unfinished | None:
@@ -738,8 +776,9 @@ def _unfinished(d: dict | None) -> Unfinished | None:
         return None
     states = {int(seed): (EndState.from_json(a), EndState.from_json(b))
               for seed, (a, b) in d["states"].items()}
+    further = {int(seed): (int(n), bool(ok)) for seed, (n, ok) in d.get("further", {}).items()}
     return Unfinished(np.array(d["seeds"], dtype=np.int64), np.array(d["sweeps"], dtype=np.int64),
-                      np.array(d["converged"], dtype=bool), d["max_sweeps"], states)
+                      np.array(d["converged"], dtype=bool), d["max_sweeps"], states, further)
 
 
 def _network_json(result: Result) -> dict:
