@@ -4,12 +4,12 @@ A gradient computed by backpropagation is checked against the *central
 difference*
 
 .. math:: \\frac{\\partial f}{\\partial x_i} \\approx
-          \\frac{f(x + \\varepsilon e_i) - f(x - \\varepsilon e_i)}{2\\varepsilon},
+          \\frac{f(x + h e_i) - f(x - h e_i)}{2h},
 
-whose error shrinks like :math:`\\varepsilon^2` (a one-sided difference only like
-:math:`\\varepsilon`). It costs two evaluations of ``f`` per entry of ``x``, which
-is why it is a check and not a way to train: backpropagation gets every entry in
-one backward pass.
+with a small step :math:`h` (the argument ``eps``), whose error shrinks like
+:math:`h^2` (a one-sided difference only like :math:`h`). It costs two
+evaluations of ``f`` per entry of ``x``, which is why it is a check and not a way
+to train: backpropagation gets every entry in one backward pass.
 
 The module can be called directly: ``bc.gradcheck(f, x)`` is
 ``bc.gradcheck.gradcheck(f, x)``.

@@ -72,7 +72,8 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
-            p = 0.5 * (1.0 + np.tanh(0.5 * z))  # sigma(z), stable
+            # sigma(z): cannot overflow, but accurate only in absolute terms (chapter 6)
+            p = 0.5 * (1.0 + np.tanh(0.5 * z))
             logits._accumulate(grad * (p - y) / z.size)
 
         out._backward = _backward

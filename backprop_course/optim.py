@@ -64,9 +64,10 @@ class Optimizer:
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum.
 
-    Without momentum: ``w ← w - lr · g``. With momentum μ, a velocity ``v`` keeps a
-    running sum of past gradients: ``v ← μ v + g``, ``w ← w - lr · v``. (This is
-    the 1986 paper's ``Δw(t) = -ε ∂E/∂w + α Δw(t-1)`` with ε = lr and α = μ.)
+    Without momentum: ``w ← w - lr · g``. With momentum α (``momentum``), a velocity
+    ``v`` keeps a decaying sum of past gradients: ``v ← α v + g``, ``w ← w - lr · v``.
+    This is the rule of the 1986 paper, ``Δw(t) = -η ∂E/∂w + α Δw(t-1)`` with η = lr
+    (the paper writes ε for η), as long as lr stays the same from step to step.
     Parameters whose ``grad`` is None (unused in the last backward pass) are left alone.
     """
 

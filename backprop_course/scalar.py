@@ -241,7 +241,7 @@ class Value:
         return out
 
     def sigmoid(self) -> Value:
-        """The logistic function 1 / (1 + e^-a), computed without overflow."""
+        """The sigmoid 1 / (1 + e^-z) of this value z, computed without overflow."""
         if self.data >= 0:
             s = 1.0 / (1.0 + math.exp(-self.data))
         else:
@@ -250,7 +250,7 @@ class Value:
         out = Value._result(s, (self,), "sigmoid")
 
         def _backward(grad: float) -> None:
-            self.grad += grad * s * (1.0 - s)  # sigma'(a) = sigma(a)(1 - sigma(a))
+            self.grad += grad * s * (1.0 - s)  # sigma'(z) = sigma(z)(1 - sigma(z))
 
         out._backward = _backward
         return out

@@ -28,8 +28,9 @@ from .core import Output, compare, custom_exercise
 
 __all__ = ["EXERCISES", "softplus"]
 
-# Error of H v relative to max(|H v|, |v|): central differences with h ~ 1e-5 stay below
-# 6e-9 (over 300 random cases); forward differences exceed 2e-8 in most cases, at any h.
+# Error of H v relative to max(|H v|, |v|): central differences with h from 1e-6 to 1e-5 stay
+# below 6e-9 (over 3,000 random cases). Forward differences, even at their best h (1e-8 to
+# 3e-8), stay below 2e-8 in only about half of the cases, so all five of a check pass rarely.
 TOLERANCE = 2e-8
 
 

@@ -201,8 +201,9 @@ EXERCISES = [
     custom_exercise(
         name="critical_learning_rate",
         chapter=1,
-        task="Return the largest learning rate for which gradient descent on the mean squared "
-        "error of the linear model x @ w + b converges, for an input matrix x of shape (N, D).",
+        task="Return the critical learning rate of gradient descent on the mean squared error "
+        "of the linear model x @ w + b, for an input matrix x of shape (N, D): gradient descent "
+        "converges for every positive learning rate below it and not at or above it.",
         signature="critical_learning_rate(x)",
         hint="The Hessian of L in (w, b) is (2/N) X.T @ X, where X is x with a column of ones "
         "appended (for b). Gradient descent diverges when lr > 2 / (its largest eigenvalue); "

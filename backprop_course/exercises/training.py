@@ -3,8 +3,9 @@
 Each expected answer comes from an independent computation, never from the
 formula the learner is asked to write:
 
-* ``sgd_momentum_step`` (the PyTorch form ``v ← μ v + g``, ``w ← w - lr v``) is
-  compared with the 1986 paper's rule ``Δw(t) = -ε g + α Δw(t-1)``, run in NumPy;
+* ``sgd_momentum_step`` (the PyTorch form ``v ← α v + g``, ``w ← w - lr v``, with
+  the momentum factor α passed as ``mu``) is compared with the 1986 paper's rule
+  ``Δw(t) = -η g + α Δw(t-1)`` (the paper writes ε for η), run in NumPy;
 * ``adam_step`` is compared with :class:`backprop_course.optim.Adam`, the tested
   package optimiser, after one ``step()`` from the same state;
 * ``average_shard_gradients`` is compared with the full batch's gradient, computed
@@ -41,10 +42,10 @@ def _momentum_case(rng: np.random.Generator) -> tuple:
 def _momentum_expected(
     w: np.ndarray, v: np.ndarray, g: np.ndarray, lr: float, mu: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    # The paper's rule, with eps = lr and alpha = mu. Its state is the last weight
+    # The paper's rule, with eta = lr and alpha = mu. Its state is the last weight
     # change, which is -lr times the velocity.
     previous_change = -lr * v
-    change = -lr * g + mu * previous_change  # Δw(t) = -ε ∂E/∂w + α Δw(t-1)
+    change = -lr * g + mu * previous_change  # Δw(t) = -η ∂E/∂w + α Δw(t-1)
     return w + change, change / -lr
 
 
@@ -135,7 +136,7 @@ EXERCISES = [
         name="sgd_momentum_step",
         chapter=7,
         task="Return (new_w, new_v) after one step of SGD with momentum: "
-        "v <- mu v + g, then w <- w - lr v.",
+        "v <- alpha v + g, then w <- w - lr v, with the momentum factor alpha passed as mu.",
         signature="sgd_momentum_step(w, v, g, lr, mu)",
         outputs=(Output("new_w"), Output("new_v")),
         make_inputs=_momentum_case,

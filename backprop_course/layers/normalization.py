@@ -4,10 +4,11 @@ Each feature (column) of a batch ``x`` of shape (N, D) is normalised with the
 mean and variance of that batch, then scaled and shifted by learned
 parameters ``gamma`` and ``beta`` of shape (D,):
 
-    μ = (1/N) Σ_n x_n,   σ² = (1/N) Σ_n (x_n - μ)²,
-    x_hat_n = (x_n - μ) / √(σ² + ε),   y_n = γ x_hat_n + β.
+    μ = (1/N) Σ_n x_n,   var = (1/N) Σ_n (x_n - μ)²,
+    x_hat_n = (x_n - μ) / √(var + eps),   y_n = γ x_hat_n + β,
 
-Every output depends on every example of the batch through μ and σ², which
+with a small constant ``eps`` (1e-5 by default; papers write it ε). Every output
+depends on every example of the batch through μ and var, which
 is what makes the backward pass interesting. Written as a graph of small
 operations it takes about ten backward steps; the chapter derives the
 one-line formula used here.
@@ -42,9 +43,9 @@ def batchnorm_forward(
     -------
     y : numpy.ndarray, shape (N, D)
         ``gamma * x_hat + beta``, where each column of ``x_hat`` has mean 0
-        and variance ``σ² / (σ² + eps)`` (just under 1).
+        and variance ``var / (var + eps)`` (just under 1).
     cache : tuple
-        ``(x_hat, gamma, inv_std)`` with ``inv_std = 1 / √(σ² + eps)`` of
+        ``(x_hat, gamma, inv_std)`` with ``inv_std = 1 / √(var + eps)`` of
         shape (D,), for :func:`batchnorm_backward`.
 
     Raises
@@ -80,12 +81,12 @@ def batchnorm_backward(
 
     With ``g = dout * gamma`` = dL/d(x_hat), column by column,
 
-        dx = (N g - Σ_n g_n - x_hat Σ_n g_n x_hat_n) / (N √(σ² + ε)):
+        dx = (N g - Σ_n g_n - x_hat Σ_n g_n x_hat_n) / (N √(var + eps)):
 
     the gradient of a plain division by the standard deviation (``N g``),
     minus its mean (the path through μ) and minus its component along
-    x_hat (the path through σ²). Hence every column of ``dx`` sums to 0
-    and, but for a term of order ε/σ², is orthogonal to x_hat.
+    x_hat (the path through var). Hence every column of ``dx`` sums to 0
+    and, but for a term of order eps/var, is orthogonal to x_hat.
 
     Parameters
     ----------
