@@ -36,7 +36,7 @@ import numpy as np
 
 from .nn import Module
 from .scalar import topological_order
-from .tensor import Tensor
+from .tensor import Tensor, capture_operations, check_saved
 
 __all__ = ["graph_nbytes", "peak_memory", "checkpoint", "checkpoint_sequential"]
 
@@ -98,47 +98,98 @@ def peak_memory(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any,
     return result, max(peak - before, 0)
 
 
+def _segment(y: Tensor, created: list[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
+    """The segment's own nodes in topological order, and the outside tensors it reads.
+
+    Walks back from ``y`` through the nodes created inside the segment (``created``)
+    and stops at every other tensor: the segment's inputs, however they were made
+    (leaves, or results of operations outside it such as ``W = V * 2``).
+    """
+    inside = {id(t) for t in created}
+    order: list[Tensor] = []
+    outside: dict[int, Tensor] = {}
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(y, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if id(node) not in inside:
+            outside[id(node)] = node
+            continue
+        stack.append((node, True))
+        stack.extend((p, False) for p in node._prev if id(p) not in visited)
+    return order, list(outside.values())
+
+
 def checkpoint(
     fn: Callable[[Tensor], Tensor], x: Tensor | np.ndarray, params: Iterable[Tensor] = ()
 ) -> Tensor:
-    """``fn(x)`` as one node that stores only its input and output, not ``fn``'s graph.
+    """``fn(x)`` as one node that stores only its inputs and output, not ``fn``'s graph.
 
-    The forward pass runs ``fn`` and keeps nothing but the result's values. The
+    The forward pass runs ``fn`` and keeps nothing but the result's values and the
+    tensors from outside that ``fn`` read (``x``, the parameters, and any other
+    tensor, even one computed from others, such as tied weights ``W = V * 2``). The
     backward pass runs ``fn`` again, this time keeping its graph, backpropagates
-    the incoming gradient through it (which adds into the ``.grad`` of the
-    parameters ``fn`` uses, as an ordinary backward pass would), passes
-    ``∂L/∂x`` on to ``x``, and drops the graph. This is PyTorch's
+    the incoming gradient through it into those outside tensors (whose own
+    gradients then flow on through the rest of the graph, as in an ordinary
+    backward pass), and drops the graph. This is PyTorch's
     ``torch.utils.checkpoint.checkpoint``.
 
     Parameters
     ----------
     fn : callable
         A function of one Tensor, deterministic: it must compute the same values
-        when it runs again (no random draws, no changed parameters in between).
+        when it runs again (no random draws), and it must not create parameters of
+        its own. If the data of a tensor it read changes before the backward pass,
+        the backward pass refuses, as every operation does.
     x : Tensor or array
         Its input.
     params : iterable of Tensor
-        The parameters ``fn`` uses; they make the result require a gradient even
-        when ``x`` does not (the input batch of the first segment).
+        Optional: tensors ``fn`` uses. They are found by themselves; listing them
+        is allowed (older code does) and changes nothing.
 
     Returns
     -------
     Tensor
-        ``fn(x)``'s values, in a node whose inputs are ``x`` and ``params``.
+        ``fn(x)``'s values, in a node whose inputs are the outside tensors ``fn``
+        read that require a gradient.
     """
     x = x if isinstance(x, Tensor) else Tensor(x)
     params = tuple(params)
-    data = fn(Tensor(x.data)).data  # fn's graph is built and dropped at once
-    out = Tensor._result(data, (x, *params), "checkpoint")
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"checkpoint params must be Tensors, got {type(p).__name__}")
+    if not callable(fn):
+        raise TypeError(f"checkpoint needs a function of one Tensor, got {type(fn).__name__}")
+    with capture_operations() as created:
+        y = fn(x)
+    if not isinstance(y, Tensor):
+        raise TypeError(f"checkpoint: fn must return a Tensor, got {type(y).__name__}")
+    _, outside = _segment(y, created)
+    data = y.data
+    del y, created  # fn's graph is dropped here
+    inputs = tuple(t for t in outside if t.requires_grad)
+    inputs += tuple(p for p in params if p.requires_grad and all(p is not t for t in inputs))
+    out = Tensor._result(data, inputs, "checkpoint", saved=tuple(outside))
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
-            x_again = Tensor(x.data, requires_grad=x.requires_grad)
-            y = fn(x_again)  # the recomputation: this time the graph is kept...
-            if y.requires_grad:
-                y.backward(grad)  # ...for this backward pass through the segment
-            if x.requires_grad and x_again.grad is not None:
-                x._accumulate(x_again.grad)
+            with capture_operations() as again:
+                y = fn(x)  # the recomputation: this time the graph is kept...
+            order, _ = _segment(y, again)
+            seen: dict[int, float] = {}
+            for node in order:
+                if node._prev:
+                    check_saved(node, seen)
+            y._accumulate(grad)  # ...for this backward pass, which stops at the inputs
+            for node in reversed(order):
+                if node._prev and node._grad is not None:
+                    node._backward(node._grad)
 
         out._backward = _backward
     return out

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .scalar import topological_order
-from .tensor import BackwardError, Tensor, _as_array, unbroadcast
+from .tensor import BackwardError, Tensor, _as_array, check_saved, unbroadcast
 
 __all__ = [
     "RULES",
@@ -154,7 +154,12 @@ def grad(
 def _record_backward(output: Tensor, seed: Tensor) -> dict[Tensor, Tensor]:
     """The backward pass in Tensor operations: dL/d(node) for every node reached, as Tensors."""
     grads = {output: seed}
-    for node in reversed(topological_order(output)):
+    order = topological_order(output)
+    seen: dict[int, float] = {}
+    for node in order:  # data changed since the forward pass: refuse, as backward() does
+        if node._prev:
+            check_saved(node, seen)
+    for node in reversed(order):
         g = grads.get(node)
         if g is None or not node._prev:
             continue  # a leaf, or a node that does not lead to the output
@@ -536,7 +541,7 @@ def _scatter_add(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
     """A zero Tensor of ``shape`` with ``g`` added at ``index``: indexing's VJP, as an op."""
     full = np.zeros(shape, g.dtype)
     np.add.at(full, index, g.data)
-    out = Tensor._result(full, (g,), "scatter_add", ctx=(index,))
+    out = Tensor._result(full, (g,), "scatter_add", ctx=(index,), saved=())
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:

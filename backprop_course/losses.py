@@ -55,7 +55,8 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
         Same shape, values in [0, 1] (usually 0 or 1).
     """
     logits = _tensor(logits)
-    y = np.asarray(targets.data if isinstance(targets, Tensor) else targets, dtype=np.float64)
+    # a copy: the backward pass needs the targets as they are now
+    y = np.array(targets.data if isinstance(targets, Tensor) else targets, dtype=np.float64)
     if y.shape != logits.shape:
         raise ValueError(
             f"binary_cross_entropy needs logits and targets of the same shape, got "
@@ -68,7 +69,8 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
     z = logits.data
     loss = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
     # ctx keeps the targets for second derivatives (chapter 13)
-    out = Tensor._result(np.asarray(loss.mean()), (logits,), "binary_cross_entropy", ctx=(y,))
+    out = Tensor._result(np.asarray(loss.mean()), (logits,), "binary_cross_entropy", ctx=(y,),
+                         saved=(logits,))
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
@@ -103,12 +105,13 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
     if logits.shape[0] == 0:
         raise ValueError("cross_entropy got an empty batch")
     y = check_labels(labels.data if isinstance(labels, Tensor) else labels, *logits.shape)
+    y = y.copy()  # the backward pass needs the labels as they are now
     logp = log_softmax(logits.data)
     n = len(y)
     rows = np.arange(n)
     loss = 0.0 - logp[rows, y].sum() / n  # 0.0 - x: a perfect fit gives 0.0, not -0.0
     # ctx keeps the labels for second derivatives (chapter 13)
-    out = Tensor._result(np.asarray(loss), (logits,), "cross_entropy", ctx=(y,))
+    out = Tensor._result(np.asarray(loss), (logits,), "cross_entropy", ctx=(y,), saved=())
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:

@@ -58,7 +58,8 @@ def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor
             raise ValueError(f"bias has shape {b.shape}, expected ({Wd.shape[1]},)")
         z += b.data
     prev = (x, W) if b is None else (x, W, b)
-    out = Tensor._result(z, prev, "linear")
+    needs = (W,) * x.requires_grad + (x,) * W.requires_grad  # dx = g W^T, dW = x^T g
+    out = Tensor._result(z, prev, "linear", saved=needs)
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:  # grad = dL/dz = delta

@@ -163,11 +163,12 @@ class Value:
 
     def __mul__(self, other: Value | float) -> Value:
         other = _as_value(other, "*")
-        out = Value._result(self.data * other.data, (self, other), "*")
+        a, b = self.data, other.data  # kept: a later change of .data cannot touch the graph
+        out = Value._result(a * b, (self, other), "*")
 
         def _backward(grad: float) -> None:
-            self.grad += grad * other.data  # d(a b)/da = b
-            other.grad += grad * self.data  # d(a b)/db = a
+            self.grad += grad * b  # d(a b)/da = b
+            other.grad += grad * a  # d(a b)/db = a
 
         out._backward = _backward
         return out
@@ -175,15 +176,26 @@ class Value:
     def __pow__(self, exponent: float) -> Value:
         if isinstance(exponent, Value):
             # a ** b with both variable: exp(b log a) gives both derivatives.
+            if self.data <= 0:
+                raise ValueError(
+                    f"Value ** Value needs a positive base: it is computed as exp(b log a), "
+                    f"and the base is {self.data}. For a power of a negative number, make the "
+                    "exponent a plain number (v ** 2)"
+                )
             return (exponent * self.log()).exp()
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             raise TypeError(f"Value ** needs a real-number exponent, got {type(exponent).__name__}")
         exponent = float(exponent)
+        base = self.data
         try:
-            data = self.data**exponent
+            data = base**exponent
         except ZeroDivisionError:
             raise ZeroDivisionError(
-                f"{self.data} ** {exponent}: zero to a negative power"
+                f"{base} ** {exponent}: zero to a negative power"
+            ) from None
+        except OverflowError:
+            raise OverflowError(
+                f"{base} ** {exponent} overflows a float (the largest is about 1.8e308)"
             ) from None
         if isinstance(data, complex):
             raise ValueError(
@@ -193,8 +205,14 @@ class Value:
         out = Value._result(data, (self,), f"**{exponent:g}")
 
         def _backward(grad: float) -> None:
-            if exponent != 0:  # a^0 = 1 is constant, even at a = 0
-                self.grad += grad * exponent * self.data ** (exponent - 1)  # n a^(n-1)
+            if exponent == 0:  # a^0 = 1 is constant, even at a = 0
+                return
+            if base == 0 and exponent < 1:
+                raise FloatingPointError(
+                    f"the derivative of x ** {exponent:g} is infinite at x = 0: "
+                    f"backward() through '**{exponent:g}' cannot give a finite gradient"
+                )
+            self.grad += grad * exponent * base ** (exponent - 1)  # n a^(n-1)
 
         out._backward = _backward
         return out
@@ -221,10 +239,11 @@ class Value:
         """Natural logarithm; the value must be positive."""
         if self.data <= 0:
             raise ValueError(f"log needs a positive number, got {self.data}")
-        out = Value._result(math.log(self.data), (self,), "log")
+        a = self.data
+        out = Value._result(math.log(a), (self,), "log")
 
         def _backward(grad: float) -> None:
-            self.grad += grad / self.data  # d(log a)/da = 1/a
+            self.grad += grad / a  # d(log a)/da = 1/a
 
         out._backward = _backward
         return out
@@ -257,10 +276,11 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, a). At a = 0 the derivative is taken to be 0."""
-        out = Value._result(self.data if self.data > 0 else 0.0, (self,), "relu")
+        positive = self.data > 0
+        out = Value._result(self.data if positive else 0.0, (self,), "relu")
 
         def _backward(grad: float) -> None:
-            if self.data > 0:
+            if positive:
                 self.grad += grad  # slope 1 right of the kink, 0 left of it
 
         out._backward = _backward

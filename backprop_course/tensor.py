@@ -26,7 +26,7 @@ import numpy as np
 
 from .scalar import topological_order
 
-__all__ = ["Tensor", "BackwardError", "no_grad", "unbroadcast"]
+__all__ = ["Tensor", "BackwardError", "check_saved", "no_grad", "unbroadcast"]
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, list, tuple]
 
@@ -44,6 +44,90 @@ def _no_backward(grad: np.ndarray) -> None:
 
 
 _recording = True  # False inside `with no_grad():`
+
+_capturing: list[list[Tensor]] = []  # checkpoint(): the operations run inside a segment
+
+OUT = object()
+"""Stands for an operation's own output in the ``saved`` argument of :meth:`Tensor._result`."""
+
+_MIXERS: dict[np.dtype, np.ndarray] = {}
+
+
+def _fingerprint(a: np.ndarray) -> float:
+    """A number that changes when any entry of ``a`` changes by more than round-off.
+
+    The dot product of the entries with fixed random weights: one BLAS call, much
+    cheaper than a copy. A change of one entry by ``d`` moves it by ``d`` times that
+    entry's weight, so only changes far below the round-off of the sum (which could
+    not make a gradient measurably wrong) can go unseen.
+    """
+    n = a.size
+    if n == 0:
+        return 0.0
+    mixer = _MIXERS.get(a.dtype)
+    if mixer is None or mixer.size < n:
+        size = max(n, 2 * (0 if mixer is None else mixer.size), 1024)
+        mixer = np.random.default_rng(1986).standard_normal(size).astype(a.dtype)
+        _MIXERS[a.dtype] = mixer
+    return float(a.reshape(-1) @ mixer[:n])
+
+
+def _describe(node: Tensor, t: Tensor) -> str:
+    if t is node:
+        return f"its output (shape {t.shape})"
+    where = [i for i, p in enumerate(node._prev) if p is t]
+    what = "a tensor that requires a gradient" if t.requires_grad else "a constant"
+    if not t._prev:
+        what += ", a leaf"
+    position = f"input {where[0]} " if where else "a tensor "
+    return f"its {position}(shape {t.shape}, {what})"
+
+
+def check_saved(node: Tensor, seen: dict[int, float] | None = None) -> None:
+    """Raise if data that ``node``'s backward function reads changed after the forward pass.
+
+    An operation records (at the forward pass) the arrays its ``_backward`` will
+    read and a fingerprint of each. If an array was changed in place since
+    (``w.data[:] = ...``, ``w.data -= ...``, an optimiser step) or replaced
+    (``w.data = ...``), the backward pass would compute the gradient of a
+    computation that never happened; PyTorch refuses it with its version counters,
+    and so do we. ``seen`` caches fingerprints within one backward pass.
+    """
+    for t, arr, fp in node._stamps:
+        t = node if t is None else t
+        if t.data is not arr:
+            raise BackwardError(
+                f"backward() through '{node._op}': the data of {_describe(node, t)} was "
+                f"replaced (t.data = ...) after the forward pass, but '{node._op}' needs "
+                "the values it computed with. Run the forward pass again after changing "
+                "the data"
+            )
+        key = id(arr)
+        now = seen.get(key) if seen is not None else None
+        if now is None:
+            now = _fingerprint(arr)
+            if seen is not None:
+                seen[key] = now
+        if not (now == fp or (fp != fp and now != now)):
+            raise BackwardError(
+                f"backward() through '{node._op}': the data of {_describe(node, t)} was "
+                "changed in place after the forward pass (w.data[:] = ..., w.data -= ..., "
+                f"an optimiser step...), but '{node._op}' saved it to compute its "
+                "gradient, which would now be wrong. Run the forward pass again after "
+                "changing the data (PyTorch refuses this too: 'modified by an inplace "
+                "operation')"
+            )
+
+
+def _frozen_index(index: Any) -> Any:
+    """A copy of an index that the caller can no longer change (lists and arrays in it)."""
+    if isinstance(index, np.ndarray):
+        return index.copy()
+    if isinstance(index, list):
+        return np.array(index)
+    if isinstance(index, tuple):
+        return tuple(_frozen_index(i) for i in index)
+    return index
 
 
 @contextlib.contextmanager
@@ -161,7 +245,8 @@ class Tensor:
     """
 
     __slots__ = (
-        "data", "grad", "requires_grad", "_prev", "_op", "_ctx", "_backward", "__weakref__"
+        "data", "_grad", "requires_grad", "_prev", "_op", "_ctx", "_backward", "_stamps",
+        "__weakref__",
     )
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__
 
@@ -173,25 +258,34 @@ class Tensor:
             # A parameter owns its array: an optimiser updates it in place, which
             # must not change the caller's array.
             self.data = self.data.copy()
-        self.grad: np.ndarray | None = None
+        self._grad: np.ndarray | None = None
         self.requires_grad = bool(requires_grad)
         self._prev: tuple[Tensor, ...] = ()
         self._op = ""
         self._ctx: tuple = ()
         self._backward: Callable[[np.ndarray], None] = _no_backward
+        self._stamps: tuple = ()
 
     @classmethod
     def _result(
-        cls, data: np.ndarray, prev: tuple[Tensor, ...], op: str, ctx: tuple = ()
+        cls, data: np.ndarray, prev: tuple[Tensor, ...], op: str, ctx: tuple = (),
+        saved: tuple | None = None,
     ) -> Tensor:
         """Make the output of an operation; it joins the graph only if an input needs a gradient.
 
         ``ctx`` keeps the operation's parameters (an axis, an exponent) for
         higher-order gradients (:mod:`backprop_course.higher`, chapter 13).
+        ``saved`` lists the tensors whose data the operation's ``_backward`` reads
+        (``OUT`` for the output itself); :meth:`backward` checks that none of them
+        changed since (:func:`check_saved`). By default every input and the output
+        are watched, which is always safe; the built-in operations list only what
+        they read.
         """
         out = cls.__new__(cls)
+        if _capturing:
+            _capturing[-1].append(out)
         out.data = data
-        out.grad = None
+        out._grad = None
         requires_grad = False
         if _recording:
             for p in prev:
@@ -203,7 +297,39 @@ class Tensor:
         out._op = op
         out._ctx = ctx
         out._backward = _no_backward
+        if requires_grad:
+            watched = (*prev, out) if saved is None else saved
+            # the output is recorded as None, not as itself: no reference cycle
+            out._stamps = tuple(
+                (None, data, _fingerprint(data)) if w is OUT or w is out
+                else (w, w.data, _fingerprint(w.data))
+                for w in watched
+            )
+        else:
+            out._stamps = ()
         return out
+
+    @property
+    def grad(self) -> np.ndarray | None:
+        """dL/d(this tensor) after ``backward()``, shaped like ``data``; None before."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is None:
+            self._grad = None
+            return
+        if isinstance(value, Tensor):
+            value = value.data
+        arr = np.asarray(value)
+        if arr.shape != self.data.shape:
+            raise ValueError(
+                f"a gradient must have its tensor's shape {self.data.shape}, got an array of "
+                f"shape {arr.shape}"
+            )
+        if arr.dtype.kind not in "fiu" or arr.dtype.kind == "b":
+            raise TypeError(f"a gradient must hold real numbers, got dtype {arr.dtype}")
+        self._grad = arr if arr.dtype == self.data.dtype else arr.astype(self.data.dtype)
 
     # ------------------------------------------------------------ basics
     @property
@@ -223,7 +349,19 @@ class Tensor:
         return self.data.dtype
 
     def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a scalar); use .item() or .shape")
         return len(self.data)
+
+    def __bool__(self) -> bool:
+        """The truth of a one-element tensor, as PyTorch; ambiguous for more elements."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor with {self.data.size} elements (shape "
+                f"{self.shape}) is ambiguous: use (t > 0).all() style tests on t.data, or "
+                "t.item() for a one-element tensor"
+            )
+        return bool(self.data.reshape(()))
 
     def item(self) -> float:
         """The single number in a one-element tensor."""
@@ -240,7 +378,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A new leaf with the same data that is cut off from the graph."""
-        return Tensor._result(self.data, (), "detach")
+        return Tensor._result(self.data, (), "detach", saved=())
 
     def zero_grad(self) -> None:
         """Forget the gradient (``grad = None``)."""
@@ -265,7 +403,7 @@ class Tensor:
 
     def __add__(self, other: ArrayLike) -> Tensor:
         other, data = self._binary(other, np.add, "and", "add")
-        out = Tensor._result(data, (self, other), "+")
+        out = Tensor._result(data, (self, other), "+", saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -279,7 +417,7 @@ class Tensor:
 
     def __sub__(self, other: ArrayLike) -> Tensor:
         other, data = self._binary(other, np.subtract, "and", "subtract")
-        out = Tensor._result(data, (self, other), "-")
+        out = Tensor._result(data, (self, other), "-", saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -293,7 +431,8 @@ class Tensor:
 
     def __mul__(self, other: ArrayLike) -> Tensor:
         other, data = self._binary(other, np.multiply, "and", "multiply")
-        out = Tensor._result(data, (self, other), "*")
+        needs = (other,) * self.requires_grad + (self,) * other.requires_grad
+        out = Tensor._result(data, (self, other), "*", saved=needs)
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -307,7 +446,9 @@ class Tensor:
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
         other, data = self._binary(other, _checked_divide, "by", "divide")
-        out = Tensor._result(data, (self, other), "/")
+        needs = (other,) if self.requires_grad or other.requires_grad else ()
+        needs += (self,) * other.requires_grad
+        out = Tensor._result(data, (self, other), "/", saved=needs)
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -326,6 +467,12 @@ class Tensor:
             return self._pow_number(float(exponent))
         # A tensor exponent: a**b = exp(b log a) needs a > 0.
         exponent = exponent if isinstance(exponent, Tensor) else Tensor(exponent)
+        if (self.data <= 0).any():
+            raise ValueError(
+                "Tensor ** Tensor needs a positive base: it is computed as exp(b log a), and "
+                f"{int((self.data <= 0).sum())} entries of the base are zero or negative. For "
+                "a power of negative numbers, make the exponent a plain number (t ** 2)"
+            )
         return (exponent * self.log()).exp()
 
     def _pow_number(self, n: float) -> Tensor:
@@ -335,7 +482,7 @@ class Tensor:
             raise ValueError(
                 f"Tensor ** {n:g}: a negative entry to a fractional power is not a real number"
             )
-        out = Tensor._result(self.data**n, (self,), f"**{n:g}", ctx=(n,))
+        out = Tensor._result(self.data**n, (self,), f"**{n:g}", ctx=(n,), saved=(self,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -376,7 +523,8 @@ class Tensor:
                 f"cannot multiply {self.shape} @ {other.shape}: the batch dimensions do not "
                 "broadcast"
             ) from None
-        out = Tensor._result(data, (self, other), "@")
+        needs = (other,) * self.requires_grad + (self,) * other.requires_grad
+        out = Tensor._result(data, (self, other), "@", saved=needs)
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -429,7 +577,7 @@ class Tensor:
                     f"exp overflows: the largest entry is {self.data.max():.4g} "
                     "(exp is finite only below about 709)"
                 ) from None
-        out = Tensor._result(e, (self,), "exp")
+        out = Tensor._result(e, (self,), "exp", saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -447,7 +595,7 @@ class Tensor:
                 f"log needs positive entries; {len(bad)} are zero or negative, the first at "
                 f"index {first}: {self.data[first]}"
             )
-        out = Tensor._result(np.log(self.data), (self,), "log")
+        out = Tensor._result(np.log(self.data), (self,), "log", saved=(self,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -459,7 +607,7 @@ class Tensor:
     def tanh(self) -> Tensor:
         """Elementwise hyperbolic tangent."""
         t = np.tanh(self.data)
-        out = Tensor._result(t, (self,), "tanh")
+        out = Tensor._result(t, (self,), "tanh", saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -473,7 +621,7 @@ class Tensor:
         x = self.data
         e = np.exp(-np.abs(x))  # never overflows
         s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        out = Tensor._result(s, (self,), "sigmoid")
+        out = Tensor._result(s, (self,), "sigmoid", saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -484,7 +632,7 @@ class Tensor:
 
     def relu(self) -> Tensor:
         """Elementwise max(0, x); the derivative at 0 is taken to be 0."""
-        out = Tensor._result(np.maximum(self.data, 0.0), (self,), "relu")
+        out = Tensor._result(np.maximum(self.data, 0.0), (self,), "relu", saved=(self,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -501,15 +649,16 @@ class Tensor:
         dL/dx = g - softmax(x) * sum(g) along ``axis``.
         """
         axis = _check_axis(axis, self.ndim)
-        shifted = self.data - self.data.max(axis=axis, keepdims=True)
-        log_sum = np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        along = axis if self.ndim else None  # a scalar is its own (one-entry) axis
+        shifted = self.data - self.data.max(axis=along, keepdims=True)
+        log_sum = np.log(np.exp(shifted).sum(axis=along, keepdims=True))
         result = shifted - log_sum
-        out = Tensor._result(result, (self,), "log_softmax", ctx=(axis,))
+        out = Tensor._result(result, (self,), "log_softmax", ctx=(axis,), saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 softmax = np.exp(result)
-                self._accumulate(grad - softmax * grad.sum(axis=axis, keepdims=True))
+                self._accumulate(grad - softmax * grad.sum(axis=along, keepdims=True))
 
             out._backward = _backward
         return out
@@ -519,7 +668,7 @@ class Tensor:
         """Sum over ``axis`` (all axes by default)."""
         axes = _normalise_axes(axis, self.ndim)
         data = self.data.sum(axis=axes, keepdims=keepdims)
-        out = Tensor._result(data, (self,), "sum", ctx=(axes, keepdims))
+        out = Tensor._result(data, (self,), "sum", ctx=(axes, keepdims), saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -550,7 +699,7 @@ class Tensor:
                 f"cannot reshape a tensor of shape {self.shape} ({self.size} entries) "
                 f"into {tuple(new_shape)}"
             ) from None
-        out = Tensor._result(data, (self,), "reshape")
+        out = Tensor._result(data, (self,), "reshape", saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -566,7 +715,8 @@ class Tensor:
         if sorted(_check_axis(a, self.ndim) for a in perm) != list(range(self.ndim)):
             raise ValueError(f"transpose axes {perm} are not a permutation of {self.ndim} axes")
         inverse = tuple(int(i) for i in np.argsort([a % self.ndim for a in perm]))
-        out = Tensor._result(self.data.transpose(perm), (self,), "transpose", ctx=(inverse,))
+        out = Tensor._result(self.data.transpose(perm), (self,), "transpose", ctx=(inverse,),
+                             saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -581,8 +731,14 @@ class Tensor:
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
-        if isinstance(index, Tensor):
-            index = index.data
+        parts = index if isinstance(index, tuple) else (index,)
+        if any(isinstance(part, Tensor) for part in parts):
+            raise TypeError(
+                "a Tensor cannot be an index: it holds floats, so it cannot say whether it "
+                "is a list of positions or a boolean mask. Index with a NumPy array of ints "
+                "(x[idx.data.astype(int)]) or of booleans (x[t.data > 0])"
+            )
+        index = _frozen_index(index)  # the backward pass needs it as it is now
         try:
             data = self.data[index]
         except IndexError as err:
@@ -590,7 +746,7 @@ class Tensor:
                 f"index {index!r} into a tensor of shape {self.shape}: {err}"
             ) from None
         # ctx keeps the index for second derivatives (chapter 13)
-        out = Tensor._result(np.array(data, copy=True), (self,), "index", ctx=(index,))
+        out = Tensor._result(np.array(data, copy=True), (self,), "index", ctx=(index,), saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -618,16 +774,16 @@ class Tensor:
                 f"of shape {self.data.shape}: a gradient must have its tensor's shape "
                 "(was a broadcast not summed back?)"
             )
-        if self.grad is None:
+        if self._grad is None:
             # A leaf's .grad belongs to the user: give it its own writable array
             # (grad may be shared with another input, as in a + b, or be a
             # read-only broadcast view). Inner nodes only read theirs.
             if self._prev or (owned and grad.dtype == self.data.dtype):
-                self.grad = grad
+                self._grad = grad
             else:
-                self.grad = np.array(grad, dtype=self.data.dtype, copy=True)
+                self._grad = np.array(grad, dtype=self.data.dtype, copy=True)
         else:
-            self.grad = self.grad + grad
+            self._grad = self._grad + grad
 
     def backward(self, grad: ArrayLike | None = None) -> None:
         """Compute dL/dt for every tensor t this one depends on that requires a gradient.
@@ -676,13 +832,28 @@ class Tensor:
                     f"backward grad has shape {seed.shape} but the tensor has shape {self.shape}"
                 )
         order = topological_order(self)
+        seen: dict[int, float] = {}
+        for node in order:  # refuse before any gradient is touched
+            if node._prev:
+                check_saved(node, seen)
         for node in order:
             if node._prev:
-                node.grad = None
+                node._grad = None
         self._accumulate(seed)
         for node in reversed(order):
-            if node._prev and node.grad is not None:  # leaves have nothing to pass on
-                node._backward(node.grad)
+            if node._prev and node._grad is not None:  # leaves have nothing to pass on
+                node._backward(node._grad)
+
+
+@contextlib.contextmanager
+def capture_operations() -> Iterator[list[Tensor]]:
+    """Collect every Tensor that an operation creates inside the block (for checkpoint)."""
+    created: list[Tensor] = []
+    _capturing.append(created)
+    try:
+        yield created
+    finally:
+        _capturing.pop()
 
 
 def _checked_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -704,6 +875,8 @@ def _normalise_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int,
         return tuple(range(ndim))
     axes = (axis,) if not isinstance(axis, tuple | list) else tuple(axis)
     normalised = tuple(_check_axis(a, ndim) for a in axes)
+    if ndim == 0:  # as PyTorch: a scalar's axis 0 (or -1) is the scalar itself
+        return ()
     if len(set(normalised)) != len(normalised):
         raise ValueError(f"repeated axis in {axis}")
     return normalised

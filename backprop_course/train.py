@@ -114,8 +114,15 @@ def fit(
     """
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
+    if len(X) == 0:
+        raise ValueError("fit needs at least one training example; X and y are empty")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    if validation is not None and (not isinstance(validation, tuple | list)
+                                   or len(validation) != 2):
+        raise ValueError("validation must be a pair (X_val, y_val)")
     rng = as_rng(seed)
     history = History()
     steps_per_epoch = -(-len(X) // batch_size)

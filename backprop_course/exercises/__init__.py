@@ -67,6 +67,7 @@ def check(
     seed: int | None = None,
     hint: int = 1,
     quiet: bool = False,
+    timeout: float = 30.0,
 ) -> CheckResult:
     """Check your solution ``fn`` of the exercise ``name`` and print the verdict.
 
@@ -86,6 +87,10 @@ def check(
         again.
     quiet : bool, default False
         Return the verdict without printing it.
+    timeout : float, default 30
+        Seconds the check may take; a function that runs longer (an endless loop,
+        usually) gets a failing verdict that says so. Nothing your function does,
+        not even ``sys.exit()``, escapes the checker.
 
     Returns
     -------
@@ -95,7 +100,7 @@ def check(
     Raises
     ------
     ValueError
-        If ``hint`` is neither 1 nor 2.
+        If ``hint`` is neither 1 nor 2, or ``timeout`` is not a positive number.
     """
     _check_hint_level(hint)
     if name not in EXERCISES:
@@ -108,7 +113,7 @@ def check(
             f"The exercises are: {', '.join(EXERCISES)}.",
         )
     else:
-        result = run_check(EXERCISES[name], fn, seed=seed, hint=hint)
+        result = run_check(EXERCISES[name], fn, seed=seed, hint=hint, timeout=timeout)
     if not quiet:
         print(result)
         result._printed = True

@@ -17,10 +17,16 @@ reproduces the failing case.
 
 from __future__ import annotations
 
+import contextlib
 import keyword
 import secrets
+import signal
+import sys
 import textwrap
+import threading
+import time
 import traceback
+from collections.abc import Iterator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -194,6 +200,51 @@ def gradients_by_differences(loss: Callable[..., float], args: Sequence[Any]) ->
     return tuple(grads)
 
 
+TIME_LIMIT = 30.0  # seconds a check may take before its verdict says the function hangs
+
+
+class _TimedOut(BaseException):
+    """The learner's function ran past the time limit (a BaseException: no `except
+    Exception` in the learner's code can swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimedOut in the block after ``seconds``.
+
+    A timer signal where there is one (Unix, the main thread: a notebook's kernel);
+    elsewhere a trace function that looks at the clock at every step of Python code.
+    Either way a loop of Python code is stopped; a single long NumPy call is
+    stopped when it returns.
+    """
+    def expire(*_: Any) -> None:
+        raise _TimedOut
+
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    deadline = time.monotonic() + seconds
+    tracer_before = sys.gettrace()
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise _TimedOut
+        frame.f_trace_opcodes = True  # `while True: pass` has no line events, only opcodes
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(tracer_before)
+
+
 def _describe_call_error(err: BaseException) -> str:
     """Say what the learner's function raised and on which of its lines."""
     frames = [
@@ -204,6 +255,9 @@ def _describe_call_error(err: BaseException) -> str:
         last = frames[-1]
         code = f": `{last.line.strip()}`" if last.line else ""
         where = f" at line {last.lineno} of {last.name}(){code}"
+    if isinstance(err, SystemExit):
+        return (f"Your function called sys.exit() or exit() (SystemExit {err}){where}: it "
+                "must return its answer instead")
     return f"Your function raised {type(err).__name__}: {err}{where}"
 
 
@@ -329,6 +383,12 @@ def _failure(
     return CheckResult(name, False, "\n".join(lines))
 
 
+def _check_timeout(timeout: Any) -> None:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0 \
+            or timeout == float("inf"):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+
+
 def _success(exercise: Exercise) -> CheckResult:
     """The passing verdict; it forgets the exercise's failed tries."""
     reset_tries(exercise.name)
@@ -341,7 +401,8 @@ def _success(exercise: Exercise) -> CheckResult:
 
 
 def run_check(
-    exercise: Exercise, fn: Any, seed: int | None = None, hint: int = 1
+    exercise: Exercise, fn: Any, seed: int | None = None, hint: int = 1,
+    timeout: float = TIME_LIMIT,
 ) -> CheckResult:
     """Run ``fn`` on fresh random cases and compare it with the numerical answer.
 
@@ -356,6 +417,9 @@ def run_check(
     hint : {1, 2}, default 1
         1 gives the exercise's nudge with a wrong answer, 2 its whole hint. From the
         third failed try of the exercise in a row on, the whole hint comes either way.
+    timeout : float, default 30
+        Seconds the whole check may take. A function still running then gets a
+        failing verdict that names an endless loop as the likely cause.
 
     Returns
     -------
@@ -365,9 +429,10 @@ def run_check(
     Raises
     ------
     ValueError
-        If ``hint`` is neither 1 nor 2.
+        If ``hint`` is neither 1 nor 2, or ``timeout`` is not a positive number.
     """
     _check_hint_level(hint)
+    _check_timeout(timeout)
     name = exercise.name
     if not callable(fn):
         return CheckResult(
@@ -379,10 +444,19 @@ def run_check(
     if seed is None:
         seed = secrets.randbelow(_SEED_BOUND)
     rng = np.random.default_rng(seed)
-    if exercise.trial is not None:
-        problem = _first_trial_problem(exercise, fn, rng)
-    else:
-        problem = _first_output_problem(exercise, fn, rng)
+    try:
+        with _time_limit(timeout):
+            if exercise.trial is not None:
+                problem = _first_trial_problem(exercise, fn, rng)
+            else:
+                problem = _first_output_problem(exercise, fn, rng)
+    except _TimedOut:
+        problem = (
+            f"Your function did not return within {timeout:g} seconds. The likely cause is "
+            "a loop that never ends: a while loop whose condition never becomes false, or a "
+            "counter that is never updated. (A function that is only slow can have more "
+            f"time: check({name!r}, ..., timeout=120).)"
+        )
     if problem is None:
         return _success(exercise)
     return _failure(exercise, fn, seed, hint, problem)
@@ -400,7 +474,9 @@ def _first_output_problem(
         with np.errstate(all="ignore"):
             try:
                 got = fn(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
-            except Exception as err:  # the learner's bug: report it, do not raise
+            except (KeyboardInterrupt, _TimedOut):
+                raise
+            except BaseException as err:  # the learner's bug (even sys.exit): report it
                 return (
                     f"{_describe_call_error(err)}.\n"
                     f"It was called with {_format_args(args, arg_names)}."
@@ -434,7 +510,9 @@ def _first_trial_problem(
         with np.errstate(all="ignore"):
             try:
                 problem = exercise.trial(fn, rng)
-            except Exception as err:  # the learner's bug: report it, do not raise
+            except (KeyboardInterrupt, _TimedOut):
+                raise
+            except BaseException as err:  # the learner's bug (even sys.exit): report it
                 return f"{_describe_call_error(err)}."
         if problem:
             return problem
