@@ -272,6 +272,16 @@ class GradcheckReport:
             )
         allowed = f"{self.atol:.1e} + {self.rtol:.0e} x size" if self.atol else (
             f"{self.rtol:.0e} x size")
+        if not (math.isfinite(self.analytic) and math.isfinite(self.numerical)):
+            side = "the backward pass" if not math.isfinite(self.analytic) else (
+                "the central difference")
+            return textwrap.fill(
+                f"gradcheck FAILED at {where}: {values}. {side[0].upper()}{side[1:]} gave "
+                "a value that is not a finite number (NaN or infinity), which no gradient "
+                "can be: look for a division by zero, a log or square root at 0, or an "
+                "overflow in that computation.",
+                width=74,
+            )
         lines = [
             f"gradcheck FAILED at {where}: {values} "
             f"(relative error {self.rel_error:.1e}, absolute {self.abs_error:.1e}; "
@@ -362,6 +372,15 @@ def gradcheck(
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input array")
+    if isinstance(eps, bool) or not isinstance(eps, int | float) or not (
+            eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    if isinstance(rtol, bool) or not isinstance(rtol, int | float) or not (
+            rtol >= 0 and math.isfinite(rtol)):
+        raise ValueError(f"rtol must be a number >= 0, got {rtol!r}")
+    if atol is not None and (isinstance(atol, bool) or not isinstance(atol, int | float)
+                             or not (atol >= 0 and math.isfinite(atol))):
+        raise ValueError(f"atol must be a number >= 0 or None, got {atol!r}")
     arrays = [
         np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64, copy=True)
         for x in inputs
@@ -400,9 +419,13 @@ def gradcheck(
         num = numerical_gradient(scalar_f(i), x, eps)
         numerical.append(num)
         n_entries += num.size
-        diff = np.abs(analytic[i] - num)
-        scale = np.maximum(np.abs(analytic[i]), np.abs(num))
-        score = diff / (atol + rtol * scale)  # > 1 means this entry fails
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = np.abs(analytic[i] - num)
+            scale = np.maximum(np.abs(analytic[i]), np.abs(num))
+            score = diff / (atol + rtol * scale)  # > 1 means this entry fails
+        # NaN or inf on either side fails: a NaN score is never "worse" than another, so
+        # without this the entry would be skipped and the check would pass
+        score = np.where(np.isfinite(analytic[i]) & np.isfinite(num), score, np.inf)
         if score.size and score.max() > worst[0]:
             flat = int(score.argmax())
             worst = (float(score.max()), i, tuple(int(k) for k in np.unravel_index(flat, x.shape)))
@@ -411,10 +434,14 @@ def gradcheck(
     if score < 0:  # every input was empty
         return GradcheckReport(True, 0.0, 0.0, 0, (), 0.0, 0.0, rtol=rtol, atol=atol)
     a_val, n_val = float(analytic[i][idx]), float(numerical[i][idx])
-    abs_err = abs(a_val - n_val)
+    finite = math.isfinite(a_val) and math.isfinite(n_val)
+    abs_err = abs(a_val - n_val) if finite else math.inf
     rel = abs_err / max(abs(a_val), abs(n_val)) if max(abs(a_val), abs(n_val)) > 0 else 0.0
+    if not finite:
+        rel = math.inf
     passed = score <= 1.0
-    cause = "" if passed else _diagnose(scalar_f(i), arrays[i], idx, eps, atol, rtol, a_val, n_val)
+    cause = "" if passed or not finite else _diagnose(
+        scalar_f(i), arrays[i], idx, eps, atol, rtol, a_val, n_val)
     return GradcheckReport(
         passed=passed,
         rel_error=rel,

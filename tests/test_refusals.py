@@ -288,3 +288,32 @@ def test_sys_exit_does_not_escape_the_checker() -> None:
 def test_check_rejects_a_bad_timeout(bad) -> None:
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         check("sigmoid_derivative", lambda z: z, timeout=bad)
+
+
+# ----------------------------------------------------------------- gradcheck
+def _double_with(bad_value: float):
+    def f(x: bc.Tensor) -> bc.Tensor:
+        out = bc.Tensor._result(x.data * 2, (x,), "double")
+
+        def _backward(g: np.ndarray) -> None:
+            x._accumulate(g * bad_value)
+
+        out._backward = _backward
+        return out.sum()
+
+    return f
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_gradcheck_fails_a_backward_pass_that_gives_nan_or_inf(bad: float) -> None:
+    report = bc.gradcheck(_double_with(bad), np.array([1.0, 2.0]))
+    assert not report.passed and not report
+    assert "not a finite number" in str(report) and "backward pass gave" in str(report)
+
+
+@pytest.mark.parametrize("kw", [{"eps": 0}, {"eps": -1e-6}, {"eps": float("nan")},
+                                {"rtol": -1.0}, {"atol": float("inf")}])
+def test_gradcheck_refuses_bad_tolerances(kw: dict) -> None:
+    name = next(iter(kw))
+    with pytest.raises(ValueError, match=f"{name} must be"):
+        bc.gradcheck(lambda x: (x * x).sum(), np.array([1.0]), **kw)
