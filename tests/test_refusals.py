@@ -317,3 +317,15 @@ def test_gradcheck_refuses_bad_tolerances(kw: dict) -> None:
     name = next(iter(kw))
     with pytest.raises(ValueError, match=f"{name} must be"):
         bc.gradcheck(lambda x: (x * x).sum(), np.array([1.0]), **kw)
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda z: "abc", "expected numbers, got str"),
+    (lambda z: None, "returned None"),
+    (lambda z: z.astype(complex), "expected real numbers, got complex"),
+    (lambda z: np.full(z.shape, np.nan), "not a finite number"),
+    (lambda z: [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], "expected an array of shape"),
+])
+def test_check_names_what_is_wrong_with_an_answer_of_the_wrong_type(answer, phrase) -> None:
+    result = check("sigmoid_derivative", answer, quiet=True, seed=1)
+    assert not result.passed and phrase in result.message

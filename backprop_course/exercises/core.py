@@ -300,11 +300,12 @@ def compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
     """None when ``got`` matches ``expected``; otherwise what is wrong, in words."""
     if got is None:
         return f"{output.name}: your function returned None. Did you forget `return`?"
+    raw = got.data if hasattr(got, "data") and not isinstance(got, np.ndarray) else got
+    if np.iscomplexobj(raw):
+        return (f"{output.name}: expected real numbers, got complex numbers "
+                f"({str(got)[:60]}): a square root or log of a negative number?")
     try:
-        got_arr = np.asarray(
-            got.data if hasattr(got, "data") and not isinstance(got, np.ndarray) else got,
-            dtype=np.float64,
-        )
+        got_arr = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
         return f"{output.name}: expected numbers, got {type(got).__name__} ({str(got)[:60]})"
     if got_arr.shape != expected.shape:
