@@ -163,7 +163,7 @@ class Value:
 
     def __mul__(self, other: Value | float) -> Value:
         other = _as_value(other, "*")
-        a, b = self.data, other.data  # kept: a later change of .data cannot touch the graph
+        a, b = self.data, other.data  # the numbers this node saw
         out = Value._result(a * b, (self, other), "*")
 
         def _backward(grad: float) -> None:
