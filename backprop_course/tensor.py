@@ -390,8 +390,18 @@ class Tensor:
         return f"Tensor({body}{rg})"
 
     # -------------------------------------------------------- arithmetic
+    def _constant(self, other: ArrayLike) -> Tensor:
+        """``other`` as a Tensor; a Python number takes this tensor's float type, as in
+        NumPy 2 and PyTorch (``float32 * 2.0`` stays float32)."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, numbers.Real) and not isinstance(other, np.generic) \
+                and self.data.dtype == np.float32:
+            return Tensor(np.float32(other))
+        return Tensor(other)
+
     def _binary(self, other: ArrayLike, fn: Callable, symbol: str, verb: str) -> tuple:
-        other = other if isinstance(other, Tensor) else Tensor(other)
+        other = self._constant(other)
         try:
             data = fn(self.data, other.data)
         except ValueError:
@@ -466,7 +476,7 @@ class Tensor:
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
             return self._pow_number(float(exponent))
         # A tensor exponent: a**b = exp(b log a) needs a > 0.
-        exponent = exponent if isinstance(exponent, Tensor) else Tensor(exponent)
+        exponent = self._constant(exponent)
         if (self.data <= 0).any():
             raise ValueError(
                 "Tensor ** Tensor needs a positive base: it is computed as exp(b log a), and "
@@ -500,7 +510,7 @@ class Tensor:
         return out
 
     def __rpow__(self, base: ArrayLike) -> Tensor:
-        return Tensor(base) ** self
+        return self._constant(base) ** self
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
         other = other if isinstance(other, Tensor) else Tensor(other)
@@ -555,13 +565,13 @@ class Tensor:
         return self + other
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        return Tensor(other) - self
+        return self._constant(other) - self
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
         return self * other
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return Tensor(other) / self
+        return self._constant(other) / self
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
         return Tensor(other) @ self

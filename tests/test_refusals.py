@@ -329,3 +329,16 @@ def test_gradcheck_refuses_bad_tolerances(kw: dict) -> None:
 def test_check_names_what_is_wrong_with_an_answer_of_the_wrong_type(answer, phrase) -> None:
     result = check("sigmoid_derivative", answer, quiet=True, seed=1)
     assert not result.passed and phrase in result.message
+
+
+def test_float32_stays_float32_through_python_numbers() -> None:
+    a = bc.Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    for out in (a * 2.0, 2.0 * a, a + 1, 1 - a, a / 3.0, 3.0 / a, a ** 2.0, 2.0 ** a, a - 0.5):
+        assert out.dtype == np.float32, out
+    loss = ((a * 2.0 + 1) ** 2.0).sum()
+    loss.backward()
+    loss2 = (a * 3.0).sum()
+    loss2.backward()  # gradient accumulation stays float32 too
+    assert a.grad.dtype == np.float32
+    np.testing.assert_allclose(a.grad, 4 * (2 * a.data + 1) + 3.0, rtol=1e-6)
+    assert (bc.Tensor([1.0]) * np.float32(2.0)).dtype == np.float64  # a float64 tensor stays
