@@ -67,8 +67,8 @@ FAMILY_HELD_OUT = 4  # Nature p. 534: trained on 100 of the 104 triples
 TOLERANCE = 0.1  # stop once every output is within 0.1 of its target
 MAX_SWEEPS = 20_000  # stop after this many sweeps: the run is unfinished, not yet "stuck"
 LONG_SWEEPS = 100_000  # the unfinished runs of the cache train on to here (slow or stuck?)
-FURTHER_SWEEPS = 500_000  # ... and those still level and flat (classify: "flat") to here
-RAY_SCALE = 1.5  # end_state's ray test: the error at 1.5 times every weight
+FURTHER_SWEEPS = 500_000  # ... and those still level ("minimum at infinity", "flat") to here
+RAY_SCALE = 1.5  # end_state's ray test: the error with weights made 1.5 times larger
 
 RESULTS_FILE = Path(__file__).with_name("paper1986_results.json")
 
@@ -278,7 +278,8 @@ class EndState:
     gradient_norm: float  # |dE/dw| over every weight
     weight_norm: float  # |w| over every weight
     eigenvalues: np.ndarray  # of the Hessian of E, ascending
-    ray_error: float  # E with every weight and bias multiplied by RAY_SCALE
+    ray_error: float  # the lower E of two rays: every weight and bias times RAY_SCALE, or
+    #                   those of the hidden layers only (the output layer's unchanged)
 
     def to_json(self) -> dict:
         return {"error": self.error, "gradient_norm": self.gradient_norm,
@@ -296,9 +297,11 @@ def end_state(params: dict, X: np.ndarray, D: np.ndarray) -> EndState:
 
     Returns its error, the norm of its gradient (backpropagation), the norm of its
     weights, the eigenvalues of its exact Hessian (:func:`hessian`), and the error
-    with every weight and bias multiplied by ``RAY_SCALE`` (1.5): further out along
-    the ray through the weights, the direction in which a run heading for a minimum
-    at infinity is going.
+    further out along two rays through the weights, directions in which a run heading
+    for a minimum at infinity may be going: the lower of E with every weight and bias
+    multiplied by ``RAY_SCALE`` (1.5), and E with only the hidden layers' weights and
+    biases so multiplied (which saturates the hidden units further and leaves the
+    output unit's answer to them as it is).
     """
     _check_single(params)
     X, D = np.asarray(X, dtype=np.float64), np.asarray(D, dtype=np.float64)
@@ -306,12 +309,19 @@ def end_state(params: dict, X: np.ndarray, D: np.ndarray) -> EndState:
     g = np.concatenate([a.ravel() for a in _flat_params(grads)])
     w = np.concatenate([a.ravel() for a in _flat_params(params)])
     eigenvalues = np.linalg.eigvalsh(hessian(params, X, D))
-    scaled = {key: (None if value is None else RAY_SCALE * value if not isinstance(value, list)
-                    else [RAY_SCALE * np.asarray(v) for v in value])
-              for key, value in params.items()}
-    y_ray = forward(scaled, X)[-1]
+    n = len(params["W"])
+    rays = []
+    for hidden_only in (False, True):
+        k = RAY_SCALE
+        scaled = {"W": [np.asarray(W) * (1.0 if hidden_only and i == n - 1 else k)
+                        for i, W in enumerate(params["W"])],
+                  "b": [np.asarray(b) * (1.0 if hidden_only and i == n - 1 else k)
+                        for i, b in enumerate(params["b"])],
+                  "D": None if params.get("D") is None
+                  else np.asarray(params["D"]) * (1.0 if hidden_only else k)}
+        rays.append(float(0.5 * np.sum((forward(scaled, X)[-1] - D) ** 2)))
     return EndState(float(0.5 * np.sum((y - D) ** 2)), float(np.linalg.norm(g)),
-                    float(np.linalg.norm(w)), eigenvalues, float(0.5 * np.sum((y_ray - D) ** 2)))
+                    float(np.linalg.norm(w)), eigenvalues, min(rays))
 
 
 def classify(before: EndState, after: EndState | None) -> str:
@@ -330,13 +340,15 @@ def classify(before: EndState, after: EndState | None) -> str:
       times the largest in magnitude): a direction in which the error curves down;
     - ``"minimum at infinity"``: the error stayed level but still fell a little, the
       weights grew, the gradient is not zero, no curvature is clearly negative, and
-      scaling every weight up (``EndState.ray_error``) lowers the error further: the
-      run is sliding down a valley whose floor it reaches only as the weights grow
-      without bound;
+      making the weights larger (``EndState.ray_error``) lowers the error further:
+      the run looks as if it is sliding down a valley whose floor it reaches only as
+      the weights grow without bound. A very long plateau looks the same, so this
+      verdict is provisional: ``Unfinished`` trains such runs on further, and calls
+      one that then learns a "long plateau";
     - ``"flat"``: level, the gradient not zero, no clear negative curvature, but
-      scaling up does not lower the error: a plateau not yet left, or a flat region
+      larger weights do not lower the error: a plateau not yet left, or a flat region
       near a minimum; the budget cannot tell which (``Unfinished`` trains such runs
-      on further);
+      on further too);
     - ``"undecided"``: none of these (e.g. the error rose).
 
     A verdict on an unfinished run is only as good as the budget it was given: a run
@@ -467,16 +479,16 @@ class Unfinished:
     converged: np.ndarray
     max_sweeps: int
     states: dict[int, tuple[EndState, EndState]]
-    further: dict[int, tuple[int, bool]] = field(default_factory=dict)  # "flat" runs:
-    #                                     (sweeps, converged) when trained to FURTHER_SWEEPS
+    further: dict[int, tuple[int, bool]] = field(default_factory=dict)  # level runs ("flat",
+    #     "minimum at infinity"): (sweeps, converged) when trained on to FURTHER_SWEEPS
 
     def kinds(self) -> dict[int, str]:
         """Each seed's verdict: "plateau" if it converged when trained on, else classify(),
-        where a "flat" run that converged when trained on further is a "long plateau"."""
+        where a level run that converged when trained on further is a "long plateau"."""
         out = {}
         for seed, ok in zip(self.seeds.tolist(), self.converged.tolist(), strict=True):
             kind = "plateau" if ok else classify(*self.states[seed])
-            if kind == "flat" and self.further.get(seed, (0, False))[1]:
+            if self.further.get(seed, (0, False))[1]:  # level, then learned after all
                 kind = "long plateau"
             out[seed] = kind
         return out
@@ -759,7 +771,7 @@ def _train_on(res: SweepResult) -> dict:
             before = end_state(res.network(int(i)), X, D)
             after = end_state(on.network(k), X, D)
             states[str(int(seeds[k]))] = [before.to_json(), after.to_json()]
-            if classify(before, after) == "flat":
+            if classify(before, after) in ("flat", "minimum at infinity"):
                 flat.append(int(seeds[k]))
     further = {}
     if flat:
