@@ -87,11 +87,14 @@ def check_saved(node: Tensor, seen: dict[int, float] | None = None) -> None:
     """Raise if data that ``node``'s backward function reads changed after the forward pass.
 
     An operation records (at the forward pass) the arrays its ``_backward`` will
-    read and a fingerprint of each. If an array was changed in place since
-    (``w.data[:] = ...``, ``w.data -= ...``, an optimiser step) or replaced
-    (``w.data = ...``), the backward pass would compute the gradient of a
-    computation that never happened; PyTorch refuses it with its version counters,
-    and so do we. ``seen`` caches fingerprints within one backward pass.
+    read, with a fingerprint of each leaf's (a parameter's, the data's). If such an
+    array was changed in place since (``w.data[:] = ...``, ``w.data -= ...``, an
+    optimiser step), or any recorded array replaced (``t.data = ...``), the backward
+    pass would compute the gradient of a computation that never happened; PyTorch
+    refuses it with its version counters, and so do we. Writing in place into the
+    array of a computed (non-leaf) tensor is not checked: nothing in the package does
+    it, and fingerprinting every activation would slow every step. ``seen`` caches
+    fingerprints within one backward pass.
     """
     for t, arr, fp in node._stamps:
         t = node if t is None else t
@@ -102,6 +105,8 @@ def check_saved(node: Tensor, seen: dict[int, float] | None = None) -> None:
                 "the values it computed with. Run the forward pass again after changing "
                 "the data"
             )
+        if fp is None:  # a computed array: only its identity is checked
+            continue
         key = id(arr)
         now = seen.get(key) if seen is not None else None
         if now is None:
@@ -299,10 +304,13 @@ class Tensor:
         out._backward = _no_backward
         if requires_grad:
             watched = (*prev, out) if saved is None else saved
-            # the output is recorded as None, not as itself: no reference cycle
+            # The output is recorded as None, not as itself: no reference cycle. Only a
+            # leaf's array (a parameter, the data) gets a fingerprint: those are what
+            # optimisers and learners change in place; a computed array is checked for
+            # being replaced, which keeps the check cheap (see check_saved).
             out._stamps = tuple(
-                (None, data, _fingerprint(data)) if w is OUT or w is out
-                else (w, w.data, _fingerprint(w.data))
+                (None, data, None) if w is OUT or w is out
+                else (w, w.data, None if w._prev else _fingerprint(w.data))
                 for w in watched
             )
         else:
