@@ -50,26 +50,25 @@ _capturing: list[list[Tensor]] = []  # checkpoint(): the operations run inside a
 OUT = object()
 """Stands for an operation's own output in the ``saved`` argument of :meth:`Tensor._result`."""
 
-_MIXERS: dict[np.dtype, np.ndarray] = {}
+_MIXERS: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}  # fixed weights, by dtype and shape
 
 
 def _fingerprint(a: np.ndarray) -> float:
     """A number that changes when any entry of ``a`` changes by more than round-off.
 
-    The dot product of the entries with fixed random weights: one BLAS call, much
-    cheaper than a copy. A change of one entry by ``d`` moves it by ``d`` times that
+    The sum of the entries times fixed random weights (one vectorised pass, much
+    cheaper than a copy). A change of one entry by ``d`` moves it by ``d`` times that
     entry's weight, so only changes far below the round-off of the sum (which could
     not make a gradient measurably wrong) can go unseen.
     """
-    n = a.size
-    if n == 0:
-        return 0.0
-    mixer = _MIXERS.get(a.dtype)
-    if mixer is None or mixer.size < n:
-        size = max(n, 2 * (0 if mixer is None else mixer.size), 1024)
-        mixer = np.random.default_rng(1986).standard_normal(size).astype(a.dtype)
-        _MIXERS[a.dtype] = mixer
-    return float(a.reshape(-1) @ mixer[:n])
+    key = (a.dtype.str, a.shape)
+    mixer = _MIXERS.get(key)
+    if mixer is None:
+        if len(_MIXERS) > 256:  # many shapes seen: forget them, keep memory bounded
+            _MIXERS.clear()
+        rng = np.random.default_rng(1986)
+        mixer = _MIXERS[key] = rng.standard_normal(a.shape).astype(a.dtype)
+    return float(np.vdot(a, mixer)) if a.size else 0.0
 
 
 def _describe(node: Tensor, t: Tensor) -> str:
