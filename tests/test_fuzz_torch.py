@@ -99,6 +99,14 @@ def _pair(x: np.ndarray, dtype=np.float64):
     return bc.Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
 
 
+def _leaves(data: st.DataObject, pair_of_shapes, dtype=np.float64) -> tuple:
+    """Two leaves, each as a bc tensor and a torch tensor, of the drawn pair of shapes."""
+    shape_a, shape_b = data.draw(pair_of_shapes, label="shapes")
+    a, t = _pair(data.draw(arrays(shape_a), label="a"), dtype)
+    b, u = _pair(data.draw(arrays(shape_b), label="b"), dtype)
+    return a, t, b, u
+
+
 def _close(ours: np.ndarray, theirs, rtol: float, what: str) -> None:
     theirs = theirs.detach().numpy()
     assert ours.shape == theirs.shape, f"{what}: shape {ours.shape} vs torch {theirs.shape}"
@@ -108,9 +116,7 @@ def _close(ours: np.ndarray, theirs, rtol: float, what: str) -> None:
 @settings(max_examples=120)
 @given(st.data())
 def test_random_programs_agree_with_pytorch(data: st.DataObject) -> None:
-    shape_a, shape_b = data.draw(broadcastable_shapes(), label="shapes")
-    a, t = _pair(data.draw(arrays(shape_a), label="a"))
-    b, u = _pair(data.draw(arrays(shape_b), label="b"))
+    a, t, b, u = _leaves(data, broadcastable_shapes())
     x, y = a, t
     names = data.draw(st.lists(st.sampled_from(UNARY + SHAPE + BINARY), min_size=1,
                                max_size=5), label="program")
@@ -121,8 +127,9 @@ def test_random_programs_agree_with_pytorch(data: st.DataObject) -> None:
             except ValueError:
                 continue
         x, y = _step(data, name, x, y, b, u)
-        if x.size == 0:
-            return  # an empty selection: nothing to compare (both agree it is empty)
+        if x.size == 0:  # an empty selection: both must agree on its shape
+            assert x.shape == tuple(y.shape)
+            return
     _close(x.data, y, 1e-12, f"forward of {names}")
     seed = np.random.default_rng(0).standard_normal(x.shape)
     (x * seed).sum().backward()
@@ -136,9 +143,7 @@ def test_random_programs_agree_with_pytorch(data: st.DataObject) -> None:
 @settings(max_examples=60)
 @given(st.data())
 def test_matmul_with_vectors_and_batches_agrees_with_pytorch(data: st.DataObject) -> None:
-    left, right = data.draw(matmul_shapes(), label="shapes")
-    a, t = _pair(data.draw(arrays(left), label="a"))
-    b, u = _pair(data.draw(arrays(right), label="b"))
+    a, t, b, u = _leaves(data, matmul_shapes())
     z, w = (a @ b).tanh(), (t @ u).tanh()
     _close(z.data, w, 1e-12, "matmul forward")
     z.sum().backward()
@@ -207,9 +212,7 @@ def test_fused_losses_agree_with_pytorch(data: st.DataObject) -> None:
 @settings(max_examples=30)
 @given(st.data())
 def test_float32_stays_float32_like_pytorch(data: st.DataObject) -> None:
-    shape_a, shape_b = data.draw(broadcastable_shapes(), label="shapes")
-    a, t = _pair(data.draw(arrays(shape_a), label="a"), np.float32)
-    b, u = _pair(data.draw(arrays(shape_b), label="b"), np.float32)
+    a, t, b, u = _leaves(data, broadcastable_shapes(), np.float32)
     z = ((a * b + 2.0).tanh() * 3 - b / 4.0).sigmoid().sum()
     w = ((t * u + 2.0).tanh() * 3 - u / 4.0).sigmoid().sum()
     assert z.dtype == np.float32 and w.dtype == torch.float32
