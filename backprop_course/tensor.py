@@ -86,14 +86,16 @@ def check_saved(node: Tensor, seen: dict[int, float] | None = None) -> None:
     """Raise if data that ``node``'s backward function reads changed after the forward pass.
 
     An operation records (at the forward pass) the arrays its ``_backward`` will
-    read, with a fingerprint of each leaf's (a parameter's, the data's). If such an
-    array was changed in place since (``w.data[:] = ...``, ``w.data -= ...``, an
-    optimiser step), or any recorded array replaced (``t.data = ...``), the backward
-    pass would compute the gradient of a computation that never happened; PyTorch
-    refuses it with its version counters, and so do we. Writing in place into the
-    array of a computed (non-leaf) tensor is not checked: nothing in the package does
-    it, and fingerprinting every activation would slow every step. ``seen`` caches
-    fingerprints within one backward pass.
+    read, with a fingerprint of each parameter's (a leaf that requires a gradient).
+    If a parameter's array was changed in place since (``w.data[:] = ...``,
+    ``w.data -= ...``, an optimiser step), or any recorded array replaced
+    (``t.data = ...``), the backward pass would compute the gradient of a
+    computation that never happened; PyTorch refuses it with its version counters,
+    and so do we. Not checked: writing in place into the array of a constant (the
+    data) or of a computed tensor. Nothing in the package does either, and
+    fingerprinting them would cost as much as the forward pass itself when the data
+    batch is the largest array, as it often is. ``seen`` caches fingerprints within
+    one backward pass.
     """
     for t, arr, fp in node._stamps:
         t = node if t is None else t
@@ -304,12 +306,14 @@ class Tensor:
         if requires_grad:
             watched = (*prev, out) if saved is None else saved
             # The output is recorded as None, not as itself: no reference cycle. Only a
-            # leaf's array (a parameter, the data) gets a fingerprint: those are what
-            # optimisers and learners change in place; a computed array is checked for
-            # being replaced, which keeps the check cheap (see check_saved).
+            # parameter's array (a leaf that requires a gradient) gets a fingerprint:
+            # parameters are what optimisers and learners change in place; the other
+            # arrays are checked for being replaced, which keeps the check cheap (the
+            # data batch is often the largest array of all; see check_saved).
             out._stamps = tuple(
                 (None, data, None) if w is OUT or w is out
-                else (w, w.data, None if w._prev else _fingerprint(w.data))
+                else (w, w.data,
+                      _fingerprint(w.data) if w.requires_grad and not w._prev else None)
                 for w in watched
             )
         else:

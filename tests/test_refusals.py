@@ -52,11 +52,11 @@ def test_changing_data_after_the_forward_pass_never_gives_a_wrong_gradient(op: s
         np.testing.assert_allclose(w.grad, reference.grad, rtol=1e-15)
 
 
-def test_changing_an_input_whose_values_the_gradient_needs_is_refused() -> None:
+def test_replacing_an_input_whose_values_the_gradient_needs_is_refused() -> None:
     x, w = bc.Tensor([3.0, 4.0]), bc.Tensor([1.0, 2.0], requires_grad=True)
     y = (x * w).sum()  # dy/dw = x
-    x.data[:] = 100.0
-    with pytest.raises(BackwardError, match="its input 0 .*a constant"):
+    x.data = np.array([100.0, 100.0])
+    with pytest.raises(BackwardError, match="its input 0 .*a constant.*replaced"):
         y.backward()
 
 
