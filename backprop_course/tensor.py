@@ -303,7 +303,7 @@ class Tensor:
         out._op = op
         out._ctx = ctx
         out._backward = _no_backward
-        if requires_grad:
+        if requires_grad and saved != ():
             watched = (*prev, out) if saved is None else saved
             # The output is recorded as None, not as itself: no reference cycle. Only a
             # parameter's array (a leaf that requires a gradient) gets a fingerprint:
@@ -855,7 +855,7 @@ class Tensor:
         order = topological_order(self)
         seen: dict[int, float] = {}
         for node in order:  # refuse before any gradient is touched
-            if node._prev:
+            if node._stamps:
                 check_saved(node, seen)
         for node in order:
             if node._prev:
