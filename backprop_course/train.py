@@ -34,7 +34,14 @@ def predict(model: Module, X: np.ndarray) -> np.ndarray:
 
 def accuracy(model: Module, X: np.ndarray, y: np.ndarray) -> float:
     """The fraction of rows of ``X`` whose predicted class equals ``y``."""
-    return float((predict(model, X) == np.asarray(y)).mean())
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(
+            f"accuracy needs one label per row of X: X has {len(X)} rows, y has shape {y.shape}"
+        )
+    if len(y) == 0:
+        raise ValueError("accuracy of no examples is undefined: X and y are empty")
+    return float((predict(model, X) == y).mean())
 
 
 def confusion_matrix(

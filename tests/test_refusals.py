@@ -342,3 +342,11 @@ def test_float32_stays_float32_through_python_numbers() -> None:
     assert a.grad.dtype == np.float32
     np.testing.assert_allclose(a.grad, 4 * (2 * a.data + 1) + 3.0, rtol=1e-6)
     assert (bc.Tensor([1.0]) * np.float32(2.0)).dtype == np.float64  # a float64 tensor stays
+
+
+def test_accuracy_names_bad_inputs() -> None:
+    model = nn.MLP([2, 2], rng=0)
+    with pytest.raises(ValueError, match="one label per row of X: X has 3 rows"):
+        train.accuracy(model, np.zeros((3, 2)), np.zeros(2, int))
+    with pytest.raises(ValueError, match="no examples"):
+        train.accuracy(model, np.zeros((0, 2)), np.zeros(0, int))
