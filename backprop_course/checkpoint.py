@@ -36,7 +36,7 @@ import numpy as np
 
 from .nn import Module
 from .scalar import topological_order
-from .tensor import Tensor, capture_operations, check_saved
+from .tensor import Tensor, capture_operations, check_saved, propagate
 
 __all__ = ["graph_nbytes", "peak_memory", "checkpoint", "checkpoint_sequential"]
 
@@ -99,31 +99,25 @@ def peak_memory(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any,
 
 
 def _segment(y: Tensor, created: list[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
-    """The segment's own nodes in topological order, and the outside tensors it reads.
+    """The segment's own nodes that lead to ``y``, in topological order, and the outside
+    tensors they read.
 
-    Walks back from ``y`` through the nodes created inside the segment (``created``)
-    and stops at every other tensor: the segment's inputs, however they were made
-    (leaves, or results of operations outside it such as ``W = V * 2``).
+    ``created`` lists the segment's nodes in the order the operations made them,
+    which is already topological (an operation's inputs exist before its output),
+    so one backward sweep over it finds what ``y`` depends on. Every other tensor
+    is outside: the segment's inputs, however they were made (leaves, or results of
+    operations outside it such as ``W = V * 2``).
     """
     inside = {id(t) for t in created}
-    order: list[Tensor] = []
-    outside: dict[int, Tensor] = {}
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(y, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
+    needed, order, outside = {id(y)}, [], {}
+    for node in reversed(created):
+        if id(node) in needed:
             order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        if id(node) not in inside:
-            outside[id(node)] = node
-            continue
-        stack.append((node, True))
-        stack.extend((p, False) for p in node._prev if id(p) not in visited)
-    return order, list(outside.values())
+            needed.update(id(p) for p in node._prev)
+            outside.update((id(p), p) for p in node._prev if id(p) not in inside)
+    if id(y) not in inside:  # fn returned one of its inputs
+        outside[id(y)] = y
+    return order[::-1], list(outside.values())
 
 
 def checkpoint(
@@ -182,14 +176,9 @@ def checkpoint(
             with capture_operations() as again:
                 y = fn(x)  # the recomputation: this time the graph is kept...
             order, _ = _segment(y, again)
-            seen: dict[int, float] = {}
-            for node in order:
-                if node._prev:
-                    check_saved(node, seen)
+            check_saved(order)
             y._accumulate(grad)  # ...for this backward pass, which stops at the inputs
-            for node in reversed(order):
-                if node._prev and node._grad is not None:
-                    node._backward(node._grad)
+            propagate(order)
 
         out._backward = _backward
     return out

@@ -102,6 +102,15 @@ def numerical_gradient(
     return grad
 
 
+def _check_number(name: str, value: object, what: str, zero_ok: bool = False) -> None:
+    """Raise ValueError "``name`` must be ``what``" unless ``value`` is a finite real number
+    above 0 (or at least 0 with ``zero_ok``); a bool is not a number here."""
+    ok = (not isinstance(value, bool) and isinstance(value, int | float)
+          and math.isfinite(value) and (value >= 0 if zero_ok else value > 0))
+    if not ok:
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+
+
 def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
     """The largest elementwise relative error ``|a - b| / max(|a|, |b|)``.
 
@@ -372,15 +381,10 @@ def gradcheck(
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input array")
-    if isinstance(eps, bool) or not isinstance(eps, int | float) or not (
-            eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
-    if isinstance(rtol, bool) or not isinstance(rtol, int | float) or not (
-            rtol >= 0 and math.isfinite(rtol)):
-        raise ValueError(f"rtol must be a number >= 0, got {rtol!r}")
-    if atol is not None and (isinstance(atol, bool) or not isinstance(atol, int | float)
-                             or not (atol >= 0 and math.isfinite(atol))):
-        raise ValueError(f"atol must be a number >= 0 or None, got {atol!r}")
+    _check_number("eps", eps, "a positive number")
+    _check_number("rtol", rtol, "a number >= 0", zero_ok=True)
+    if atol is not None:
+        _check_number("atol", atol, "a number >= 0 or None", zero_ok=True)
     arrays = [
         np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64, copy=True)
         for x in inputs

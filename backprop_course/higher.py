@@ -155,10 +155,7 @@ def _record_backward(output: Tensor, seed: Tensor) -> dict[Tensor, Tensor]:
     """The backward pass in Tensor operations: dL/d(node) for every node reached, as Tensors."""
     grads = {output: seed}
     order = topological_order(output)
-    seen: dict[int, float] = {}
-    for node in order:  # data changed since the forward pass: refuse, as backward() does
-        if node._prev:
-            check_saved(node, seen)
+    check_saved(order)  # data changed since the forward pass: refuse, as backward() does
     for node in reversed(order):
         g = grads.get(node)
         if g is None or not node._prev:

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Union
 
 import numpy as np
 
 from .scalar import topological_order
 
-__all__ = ["Tensor", "BackwardError", "check_saved", "no_grad", "unbroadcast"]
+__all__ = ["Tensor", "BackwardError", "check_saved", "no_grad", "propagate", "unbroadcast"]
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, list, tuple]
 
@@ -82,8 +82,8 @@ def _describe(node: Tensor, t: Tensor) -> str:
     return f"its {position}(shape {t.shape}, {what})"
 
 
-def check_saved(node: Tensor, seen: dict[int, float] | None = None) -> None:
-    """Raise if data that ``node``'s backward function reads changed after the forward pass.
+def check_saved(nodes: Iterable[Tensor]) -> None:
+    """Raise if data that a backward function of ``nodes`` reads changed after the forward pass.
 
     An operation records (at the forward pass) the arrays its ``_backward`` will
     read, with a fingerprint of each parameter's (a leaf that requires a gradient).
@@ -94,35 +94,38 @@ def check_saved(node: Tensor, seen: dict[int, float] | None = None) -> None:
     and so do we. Not checked: writing in place into the array of a constant (the
     data) or of a computed tensor. Nothing in the package does either, and
     fingerprinting them would cost as much as the forward pass itself when the data
-    batch is the largest array, as it often is. ``seen`` caches fingerprints within
-    one backward pass.
+    batch is the largest array, as it often is. Every backward pass calls this on its
+    nodes before it computes anything, so that a refusal leaves every gradient as it was.
     """
-    for t, arr, fp in node._stamps:
-        t = node if t is None else t
-        if t.data is not arr:
-            raise BackwardError(
-                f"backward() through '{node._op}': the data of {_describe(node, t)} was "
-                f"replaced (t.data = ...) after the forward pass, but '{node._op}' needs "
-                "the values it computed with. Run the forward pass again after changing "
-                "the data"
-            )
-        if fp is None:  # a computed array: only its identity is checked
-            continue
-        key = id(arr)
-        now = seen.get(key) if seen is not None else None
-        if now is None:
-            now = _fingerprint(arr)
-            if seen is not None:
-                seen[key] = now
-        if not (now == fp or (fp != fp and now != now)):
-            raise BackwardError(
-                f"backward() through '{node._op}': the data of {_describe(node, t)} was "
-                "changed in place after the forward pass (w.data[:] = ..., w.data -= ..., "
-                f"an optimiser step...), but '{node._op}' saved it to compute its "
-                "gradient, which would now be wrong. Run the forward pass again after "
-                "changing the data (PyTorch refuses this too: 'modified by an inplace "
-                "operation')"
-            )
+    seen: dict[int, float] = {}  # each array's fingerprint, computed once
+    for node in nodes:
+        for t, arr, fp in node._stamps:
+            _check_stamp(node, node if t is None else t, arr, fp, seen)
+
+
+def _check_stamp(node: Tensor, t: Tensor, arr: np.ndarray, fp: float | None,
+                 seen: dict[int, float]) -> None:
+    if t.data is not arr:
+        raise BackwardError(
+            f"backward() through '{node._op}': the data of {_describe(node, t)} was "
+            f"replaced (t.data = ...) after the forward pass, but '{node._op}' needs "
+            "the values it computed with. Run the forward pass again after changing "
+            "the data"
+        )
+    if fp is None:  # not a parameter: only its identity is checked
+        return
+    now = seen.get(id(arr))
+    if now is None:
+        now = seen[id(arr)] = _fingerprint(arr)
+    if not (now == fp or (fp != fp and now != now)):
+        raise BackwardError(
+            f"backward() through '{node._op}': the data of {_describe(node, t)} was "
+            "changed in place after the forward pass (w.data[:] = ..., w.data -= ..., "
+            f"an optimiser step...), but '{node._op}' saved it to compute its "
+            "gradient, which would now be wrong. Run the forward pass again after "
+            "changing the data (PyTorch refuses this too: 'modified by an inplace "
+            "operation')"
+        )
 
 
 def _frozen_index(index: Any) -> Any:
@@ -338,7 +341,7 @@ class Tensor:
                 f"a gradient must have its tensor's shape {self.data.shape}, got an array of "
                 f"shape {arr.shape}"
             )
-        if arr.dtype.kind not in "fiu" or arr.dtype.kind == "b":
+        if arr.dtype.kind not in "fiu":
             raise TypeError(f"a gradient must hold real numbers, got dtype {arr.dtype}")
         self._grad = arr if arr.dtype == self.data.dtype else arr.astype(self.data.dtype)
 
@@ -853,17 +856,23 @@ class Tensor:
                     f"backward grad has shape {seed.shape} but the tensor has shape {self.shape}"
                 )
         order = topological_order(self)
-        seen: dict[int, float] = {}
-        for node in order:  # refuse before any gradient is touched
-            if node._stamps:
-                check_saved(node, seen)
+        check_saved(order)  # refuse before any gradient is touched
         for node in order:
             if node._prev:
                 node._grad = None
         self._accumulate(seed)
-        for node in reversed(order):
-            if node._prev and node._grad is not None:  # leaves have nothing to pass on
-                node._backward(node._grad)
+        propagate(order)
+
+
+def propagate(order: list[Tensor]) -> None:
+    """Pass each node's gradient to its inputs, from the last node of ``order`` back.
+
+    ``order`` is topological (inputs first); the output's ``.grad`` holds the seed.
+    A node that received no gradient, or a leaf, passes nothing on.
+    """
+    for node in reversed(order):
+        if node._prev and node._grad is not None:
+            node._backward(node._grad)
 
 
 @contextlib.contextmanager

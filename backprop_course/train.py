@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import batches
+from .data import _positive_int, batches
 from .init import RngLike, as_rng
 from .nn import Module
 from .optim import Optimizer
@@ -125,8 +125,7 @@ def fit(
         raise ValueError("fit needs at least one training example; X and y are empty")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    batch_size = _positive_int("batch_size", batch_size)
     if validation is not None and (not isinstance(validation, tuple | list)
                                    or len(validation) != 2):
         raise ValueError("validation must be a pair (X_val, y_val)")

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ..gradcheck import numerical_gradient
+from ..gradcheck import _check_number, numerical_gradient
 
 __all__ = [
     "CheckResult",
@@ -385,9 +385,7 @@ def _failure(
 
 
 def _check_timeout(timeout: Any) -> None:
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0 \
-            or timeout == float("inf"):
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    _check_number("timeout", timeout, "a positive number of seconds")
 
 
 def _success(exercise: Exercise) -> CheckResult:

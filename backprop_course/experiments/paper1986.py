@@ -311,17 +311,19 @@ def end_state(params: dict, X: np.ndarray, D: np.ndarray) -> EndState:
     eigenvalues = np.linalg.eigvalsh(hessian(params, X, D))
     n = len(params["W"])
     rays = []
-    for hidden_only in (False, True):
-        k = RAY_SCALE
-        scaled = {"W": [np.asarray(W) * (1.0 if hidden_only and i == n - 1 else k)
-                        for i, W in enumerate(params["W"])],
-                  "b": [np.asarray(b) * (1.0 if hidden_only and i == n - 1 else k)
-                        for i, b in enumerate(params["b"])],
-                  "D": None if params.get("D") is None
-                  else np.asarray(params["D"]) * (1.0 if hidden_only else k)}
-        rays.append(float(0.5 * np.sum((forward(scaled, X)[-1] - D) ** 2)))
-    return EndState(float(0.5 * np.sum((y - D) ** 2)), float(np.linalg.norm(g)),
+    for hidden_only in (False, True):  # the output layer (and D) scaled too, or not
+        f = [1.0 if hidden_only and i == n - 1 else RAY_SCALE for i in range(n)]
+        scaled = {"W": [f[i] * np.asarray(W) for i, W in enumerate(params["W"])],
+                  "b": [f[i] * np.asarray(b) for i, b in enumerate(params["b"])],
+                  "D": None if params.get("D") is None else f[-1] * np.asarray(params["D"])}
+        rays.append(_summed_error(forward(scaled, X)[-1], D))
+    return EndState(_summed_error(y, D), float(np.linalg.norm(g)),
                     float(np.linalg.norm(w)), eigenvalues, min(rays))
+
+
+def _summed_error(y: np.ndarray, D: np.ndarray) -> float:
+    """E = 1/2 sum (y - d)^2 over the cases and the outputs (eq. 3), no margin."""
+    return float(0.5 * np.sum((y - D) ** 2))
 
 
 def classify(before: EndState, after: EndState | None) -> str:
