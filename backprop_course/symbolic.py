@@ -14,17 +14,150 @@ NumPy function.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from .tensor import _as_array
+
 __all__ = ["sigmoid", "Neuron", "neuron", "lambdify", "partial", "LeastSquares", "least_squares"]
 
 
+# ------------------------------------------------------------------ validators
+def _positive_int(name: str, value: object) -> int:
+    """``value`` as an int, or ValueError "``name`` must be a positive int" (a bool is no int)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _expression(value: object, what: str) -> sp.Expr:
+    """A SymPy expression, or a finite real number made into one; TypeError for anything else.
+
+    A string is refused rather than parsed: ``"w"`` would become a new symbol that is not
+    the one in the expressions (it lacks ``real=True``), and differentiating by it gives 0.
+    """
+    if isinstance(value, sp.MatrixBase):
+        raise TypeError(
+            f"{what} must be one SymPy expression, got a {value.rows}x{value.cols} Matrix; "
+            "apply the function to each entry with M.applyfunc(...)"
+        )
+    if isinstance(value, sp.Expr):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if not np.isfinite(float(value)):
+            raise ValueError(f"{what} must be a finite number, got {value!r}")
+        return sp.sympify(value)
+    hint = f"; make a symbol with sp.Symbol({value!r}, real=True)" if isinstance(value, str) else ""
+    raise TypeError(
+        f"{what} must be a SymPy expression or a real number, got {type(value).__name__} "
+        f"{str(value)[:40]}{hint}"
+    )
+
+
+def _expressions(values: object, what: str, *, vector: bool = True) -> tuple[sp.Expr, ...]:
+    """The entries of a list, tuple, 1-D array or SymPy Matrix, each one expression.
+
+    With ``vector`` a Matrix must be a row or a column: a 2-D one has no single order of
+    its entries that the caller could mean.
+    """
+    if isinstance(values, str):
+        raise TypeError(
+            f"{what} must be a sequence (list, tuple or Matrix) of expressions, got the str "
+            f"{values!r}; make symbols with sp.symbols('z_1:4', real=True)"
+        )
+    if isinstance(values, sp.Expr | numbers.Number) and not isinstance(values, sp.MatrixBase):
+        raise TypeError(
+            f"{what} must be a sequence (list, tuple or Matrix) of expressions, got the single "
+            f"{type(values).__name__} {str(values)[:40]}; wrap it in a list: [{str(values)[:20]}]"
+        )
+    if isinstance(values, sp.MatrixBase):
+        if vector and min(values.shape) > 1:
+            raise ValueError(
+                f"{what} must be a vector (one row or one column), got a {values.rows}x"
+                f"{values.cols} Matrix; pass one row at a time, e.g. M.row(0)"
+            )
+        entries = list(values)
+    elif isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"{what} must be a 1-D array, got shape {values.shape}")
+        entries = values.tolist()
+    else:
+        try:
+            entries = list(values)  # type: ignore[call-overload]
+        except TypeError:
+            raise TypeError(
+                f"{what} must be a sequence (list, tuple or Matrix) of expressions, got "
+                f"{type(values).__name__}"
+            ) from None
+    return tuple(_expression(v, f"{what}[{i}]") for i, v in enumerate(entries))
+
+
+def _probability(value: sp.Expr, what: str) -> sp.Expr:
+    """A number must lie in [0, 1]; a symbolic expression is taken as it is."""
+    if value.is_number and value.is_real and not 0 <= float(value) <= 1:
+        raise ValueError(f"{what} must be a probability in [0, 1], got {value}")
+    return value
+
+
+def _own_symbol(wrt: object, symbols: Sequence[sp.Symbol], what: str) -> sp.Symbol:
+    """``wrt`` if it is one of ``symbols``; else a clear error (not a derivative of 0).
+
+    A symbol made anew, such as ``sp.Symbol("w")``, is not the expression's ``w`` when the
+    two differ in their assumptions (the course's symbols are ``real=True``), so
+    differentiating by it would silently give 0.
+    """
+    names = ", ".join(str(s) for s in symbols)
+    if not isinstance(wrt, sp.Symbol):
+        raise TypeError(
+            f"{what} must be one of the symbols {names}, got {type(wrt).__name__} {str(wrt)[:40]}"
+        )
+    if wrt not in symbols:
+        same_name = any(str(s) == str(wrt) for s in symbols)
+        why = (
+            " (a symbol of the same name made anew has other assumptions; the course's "
+            "symbols are real=True: take it from the object itself, e.g. n.w[0])"
+            if same_name
+            else ""
+        )
+        raise ValueError(f"{what} must be one of the symbols {names}, got {wrt}{why}")
+    return wrt
+
+
+def _real_array(value: Any, what: str) -> np.ndarray:
+    """Finite real numbers as a float64 array (TypeError for strings, complex or objects)."""
+    return _as_array(value, what).astype(np.float64, copy=False)
+
+
+def _matrix(value: object, what: str) -> sp.Matrix:
+    """A SymPy Matrix, or a 2-D array or list of rows made into one; TypeError otherwise."""
+    if isinstance(value, sp.MatrixBase):
+        return value
+    rows = isinstance(value, list | tuple) and value and all(
+        isinstance(r, list | tuple) for r in value
+    )
+    if isinstance(value, np.ndarray) and value.ndim == 2 or rows:
+        return sp.Matrix(value)
+    raise TypeError(
+        f"{what} must be a SymPy Matrix (or a 2-D array), got {type(value).__name__} "
+        f"{str(value)[:40]}"
+    )
+
+
 def sigmoid(z: sp.Expr) -> sp.Expr:
-    """The logistic function :math:`\\sigma(z) = 1 / (1 + e^{-z})` as a SymPy expression."""
+    """The logistic function :math:`\\sigma(z) = 1 / (1 + e^{-z})` as a SymPy expression.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is neither a SymPy expression nor a real number (a Matrix: use
+        ``M.applyfunc(sigmoid)``; a string: make a symbol first).
+    """
+    z = _expression(z, "sigmoid: z")
     return 1 / (1 + sp.exp(-z))
 
 
@@ -33,8 +166,35 @@ def partial(of: str, wrt: str) -> sp.Symbol:
 
     Used on the left of an equation shown in a notebook, e.g.
     ``sp.Eq(partial("L", "a"), n.dL_da)`` shows :math:`\\frac{\\partial L}{\\partial a} = a - y`.
+    ``of`` and ``wrt`` are the names (LaTeX allowed); a symbol stands for its name.
+
+    Raises
+    ------
+    TypeError
+        If ``of`` or ``wrt`` is neither a string nor a SymPy symbol.
+    ValueError
+        If a name is empty.
     """
+    of, wrt = _name(of, "partial: of"), _name(wrt, "partial: wrt")
     return sp.Symbol(rf"\frac{{\partial {of}}}{{\partial {wrt}}}")
+
+
+def _name(value: object, what: str) -> str:
+    """A non-empty name: a string, or a symbol's name."""
+    if isinstance(value, sp.Symbol):
+        return value.name
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a name (a str or a SymPy symbol), got {value!r}")
+    if not value.strip():
+        raise ValueError(f"{what} must be a non-empty name, got {value!r}")
+    return value
+
+
+def _symbol_tuple(value: object, what: str) -> tuple[sp.Symbol, ...]:
+    """A non-empty tuple of SymPy symbols, as the constructors of this module make them."""
+    if not (isinstance(value, tuple) and value and all(isinstance(v, sp.Symbol) for v in value)):
+        raise TypeError(f"{what} must be a non-empty tuple of SymPy symbols, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -67,6 +227,32 @@ class Neuron:
     a_expr: sp.Expr
     loss: sp.Expr
 
+    def __post_init__(self) -> None:
+        """Build it with :func:`neuron`; built by hand, the fields must fit together."""
+        w = _symbol_tuple(self.w, "Neuron: w")
+        x = _symbol_tuple(self.x, "Neuron: x")
+        if len(w) != len(x):
+            raise ValueError(f"Neuron: w and x need the same length, got {len(w)} and {len(x)}")
+        for field in ("b", "y", "z", "a"):
+            if not isinstance(getattr(self, field), sp.Symbol):
+                raise TypeError(
+                    f"Neuron: {field} must be a SymPy symbol, got {getattr(self, field)!r}"
+                )
+        for field in ("z_expr", "a_expr", "loss"):
+            _expression(getattr(self, field), f"Neuron: {field}")
+
+    def _weight(self, i: object) -> int:
+        """The index of a weight, from 0 (w_1 is weight 0), checked against the weights."""
+        n = len(self.w)
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral):
+            raise TypeError(f"i must be an int from 0 to {n - 1} (counted from 0), got {i!r}")
+        if not 0 <= i < n:
+            raise ValueError(
+                f"i must be an int from 0 to {n - 1}: this neuron has {n} weight(s), counted "
+                f"from 0 (w_1 is i = 0), got {i}"
+            )
+        return int(i)
+
     @property
     def loss_full(self) -> sp.Expr:
         """L written directly in w, x, b and y, the composition with nothing left abstract."""
@@ -83,18 +269,27 @@ class Neuron:
         return sp.diff(self.a_expr, self.z)
 
     def dz_dw(self, i: int = 0) -> sp.Expr:
-        """:math:`\\partial z / \\partial w_i = x_i`."""
-        return sp.diff(self.z_expr, self.w[i])
+        """:math:`\\partial z / \\partial w_i = x_i`; ``i`` counts from 0 (``w_1`` is 0).
+
+        Raises ValueError for an index outside the weights (a negative one too),
+        TypeError for one that is not an int.
+        """
+        return sp.diff(self.z_expr, self.w[self._weight(i)])
 
     def chain_rule(self, i: int = 0) -> sp.Expr:
         """The product :math:`\\frac{\\partial L}{\\partial a}\\frac{\\partial a}{\\partial z}
-        \\frac{\\partial z}{\\partial w_i}`, written in w, x, b, y."""
+        \\frac{\\partial z}{\\partial w_i}`, written in w, x, b, y (``i`` as for :meth:`dz_dw`)."""
         product = self.dL_da * self.da_dz * self.dz_dw(i)
         return product.subs(self.a, self.a_expr).subs(self.z, self.z_expr)
 
     def gradient(self, wrt: sp.Symbol) -> sp.Expr:
-        """:math:`\\partial L / \\partial` ``wrt`` by differentiating ``loss_full`` directly."""
-        return sp.diff(self.loss_full, wrt)
+        """:math:`\\partial L / \\partial` ``wrt`` by differentiating ``loss_full`` directly.
+
+        ``wrt`` must be one of :attr:`variables` (``n.w[0]``, ``n.b``, ...): a symbol made
+        anew with the same name is another symbol, and raises ValueError instead of
+        giving a derivative of 0; a string raises TypeError.
+        """
+        return sp.diff(self.loss_full, _own_symbol(wrt, self.variables, "Neuron.gradient: wrt"))
 
     @property
     def parameters(self) -> tuple[sp.Symbol, ...]:
@@ -119,9 +314,13 @@ def neuron(n_inputs: int = 1) -> Neuron:
     Returns
     -------
     Neuron
+
+    Raises
+    ------
+    ValueError
+        If ``n_inputs`` is not a positive int (a float or a bool included).
     """
-    if isinstance(n_inputs, bool) or not isinstance(n_inputs, int) or n_inputs < 1:
-        raise ValueError(f"n_inputs must be a positive int, got {n_inputs!r}")
+    n_inputs = _positive_int("n_inputs", n_inputs)
     if n_inputs == 1:
         w: tuple[sp.Symbol, ...] = (sp.Symbol("w", real=True),)
         x: tuple[sp.Symbol, ...] = (sp.Symbol("x", real=True),)
@@ -155,12 +354,65 @@ def lambdify(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> Callable[..., np.nd
     >>> f = lambdify(n.gradient(n.w[0]), n.variables)
     >>> round(float(f(0.5, 2.0, -1.0, 1.0)), 6)   # w, x, b, y
     -0.25
+
+    Raises
+    ------
+    TypeError
+        If ``expr`` is not a SymPy expression, a Matrix, a real number or a list of these,
+        or ``symbols`` is not a symbol or a sequence of symbols.
+    ValueError
+        If ``expr`` depends on a symbol that is not listed (a symbol of the same name but
+        other assumptions counts as another symbol, and the message says so), or a symbol
+        is listed twice.
     """
-    missing = expr.free_symbols - set(symbols)
+    symbols = _symbol_list(symbols)
+    missing = _free_symbols(expr, "lambdify: expr") - set(symbols)
     if missing:
         names = ", ".join(sorted(str(s) for s in missing))
-        raise ValueError(f"the expression also depends on {names}; list it among the symbols")
+        clash = sorted({str(s) for s in missing} & {str(s) for s in symbols})
+        why = (
+            f" (the listed {', '.join(clash)} is another symbol of the same name, made with "
+            "other assumptions: list the expression's own symbols, e.g. n.variables)"
+            if clash
+            else ""
+        )
+        raise ValueError(
+            f"the expression also depends on {names}; list it among the symbols{why}"
+        )
     return sp.lambdify(list(symbols), expr, modules="numpy")
+
+
+def _free_symbols(expr: object, what: str) -> set[sp.Symbol]:
+    """The symbols of an expression, a Matrix, or a (nested) list or tuple of them."""
+    if isinstance(expr, list | tuple):
+        return set().union(*(_free_symbols(e, f"{what}[{k}]") for k, e in enumerate(expr)))
+    if isinstance(expr, sp.MatrixBase):
+        return set(expr.free_symbols)
+    return set(_expression(expr, what).free_symbols)
+
+
+def _symbol_list(symbols: object) -> list[sp.Symbol]:
+    """The arguments of a lambdified function: one symbol, or a sequence of distinct ones."""
+    if isinstance(symbols, sp.Symbol):
+        return [symbols]
+    try:
+        if isinstance(symbols, str | sp.Expr):
+            raise TypeError
+        listed = list(symbols)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(
+            f"lambdify: symbols must be a sequence of SymPy symbols (e.g. n.variables), got "
+            f"{type(symbols).__name__} {str(symbols)[:40]}"
+        ) from None
+    for k, s in enumerate(listed):
+        if not isinstance(s, sp.Symbol):
+            raise TypeError(
+                f"lambdify: symbols[{k}] must be a SymPy symbol, got {type(s).__name__} {s!r}"
+            )
+    repeated = sorted({str(s) for s in listed if listed.count(s) > 1})
+    if repeated:
+        raise ValueError(f"lambdify: symbols lists {', '.join(repeated)} more than once")
+    return listed
 
 
 @dataclass(frozen=True)
@@ -196,6 +448,23 @@ class LeastSquares:
     predictions: tuple[sp.Expr, ...]
     loss: sp.Expr
 
+    def __post_init__(self) -> None:
+        """Build it with :func:`least_squares`; built by hand, the fields must fit together."""
+        w = _symbol_tuple(self.w, "LeastSquares: w")
+        y = _symbol_tuple(self.y, "LeastSquares: y")
+        if not isinstance(self.b, sp.Symbol):
+            raise TypeError(f"LeastSquares: b must be a SymPy symbol, got {self.b!r}")
+        if not isinstance(self.x, tuple) or len(self.x) != len(y):
+            raise ValueError(
+                f"LeastSquares: x must be a tuple of one row per target ({len(y)}), got {self.x!r}"
+            )
+        for i, row in enumerate(self.x):
+            if len(_symbol_tuple(row, f"LeastSquares: x[{i}]")) != len(w):
+                raise ValueError(
+                    f"LeastSquares: x[{i}] has {len(row)} symbols, but there are {len(w)} weights"
+                )
+        _expression(self.loss, "LeastSquares: loss")
+
     @property
     def parameters(self) -> tuple[sp.Symbol, ...]:
         """The weights then the bias, which gradient descent adjusts."""
@@ -212,8 +481,12 @@ class LeastSquares:
         return (*self.parameters, *self.inputs, *self.y)
 
     def gradient(self, wrt: sp.Symbol) -> sp.Expr:
-        """:math:`\\partial L / \\partial` ``wrt``, for a weight, the bias, an input or a target."""
-        return sp.diff(self.loss, wrt)
+        """:math:`\\partial L / \\partial` ``wrt``, for a weight, the bias, an input or a target.
+
+        ``wrt`` must be one of :attr:`variables`: a symbol made anew with the same name
+        raises ValueError (it is another symbol, and the derivative would be 0).
+        """
+        return sp.diff(self.loss, _own_symbol(wrt, self.variables, "LeastSquares.gradient: wrt"))
 
     def hessian(self) -> sp.Matrix:
         """The (D + 1) x (D + 1) matrix of second derivatives of L in (w, b).
@@ -238,10 +511,17 @@ class LeastSquares:
         -------
         dict
             ``{symbol: value}`` for every input and target, for ``expr.subs(...)``.
+
+        Raises
+        ------
+        TypeError
+            If ``x`` or ``y`` is not real numbers (strings, complex numbers, ragged lists).
+        ValueError
+            If a shape does not fit the loss, or a value is NaN or infinite.
         """
         n, d = len(self.x), len(self.w)
-        x_arr = np.asarray(x, dtype=np.float64)
-        y_arr = np.asarray(y, dtype=np.float64)
+        x_arr = _real_array(x, "LeastSquares.data: x")
+        y_arr = _real_array(y, "LeastSquares.data: y")
         if x_arr.ndim == 1 and d == 1:
             x_arr = x_arr[:, None]
         if x_arr.shape != (n, d) or y_arr.shape != (n,):
@@ -268,6 +548,11 @@ def least_squares(n_samples: int, n_features: int = 1) -> LeastSquares:
     -------
     LeastSquares
 
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` or ``n_features`` is not a positive int.
+
     Examples
     --------
     >>> ls = least_squares(2)
@@ -280,9 +565,8 @@ def least_squares(n_samples: int, n_features: int = 1) -> LeastSquares:
     [x_1**2 + x_2**2, x_1 + x_2],
     [      x_1 + x_2,         2]])
     """
-    for name, value in (("n_samples", n_samples), ("n_features", n_features)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    n_samples = _positive_int("n_samples", n_samples)
+    n_features = _positive_int("n_features", n_features)
     if n_features == 1:
         w: tuple[sp.Symbol, ...] = (sp.Symbol("w", real=True),)
         x = tuple((sp.Symbol(f"x_{i}", real=True),) for i in range(1, n_samples + 1))
@@ -312,7 +596,16 @@ def softmax(z: Sequence[sp.Expr]) -> tuple[sp.Expr, ...]:
     >>> z = sp.symbols("z_1:3")
     >>> softmax(z)[0]
     exp(z_1)/(exp(z_1) + exp(z_2))
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not a sequence (list, tuple, 1-D array, row or column Matrix) of
+        expressions or numbers; a single expression included.
+    ValueError
+        If ``z`` is empty, or a Matrix with more than one row and column.
     """
+    z = _expressions(z, "softmax: z")
     if len(z) == 0:
         raise ValueError("softmax needs at least one logit")
     exps = [sp.exp(zk) for zk in z]
@@ -325,7 +618,26 @@ def cross_entropy(p: Sequence[sp.Expr], y: Sequence[sp.Expr]) -> sp.Expr:
 
     With a one-hot target (:math:`y_c = 1` for the correct class c, 0 elsewhere)
     it is :math:`-\\log p_c`. ``p`` and ``y`` must have the same length.
+
+    Raises
+    ------
+    TypeError
+        If ``p`` or ``y`` is not a sequence of expressions or numbers (a class index
+        such as ``y=2`` included: pass the one-hot row).
+    ValueError
+        If the lengths differ or are 0, or a number in ``p`` or ``y`` lies outside [0, 1].
     """
+    if isinstance(y, numbers.Integral) and not isinstance(y, bool):
+        raise TypeError(
+            f"cross_entropy: y must be the target as a sequence (one-hot for a class), got the "
+            f"int {y}; for class {y} pass [1 if k == {y} else 0 for k in range(len(p))]"
+        )
+    p = tuple(_probability(pk, f"cross_entropy: p[{k}]")
+              for k, pk in enumerate(_expressions(p, "cross_entropy: p")))
+    y = tuple(_probability(yk, f"cross_entropy: y[{k}]")
+              for k, yk in enumerate(_expressions(y, "cross_entropy: y")))
+    if len(p) == 0:
+        raise ValueError("cross_entropy needs at least one class, got empty p and y")
     if len(p) != len(y):
         raise ValueError(
             f"cross_entropy needs as many targets as probabilities, got {len(y)} and {len(p)}"
@@ -338,7 +650,17 @@ def binary_cross_entropy(a: sp.Expr, y: sp.Expr) -> sp.Expr:
 
     ``a`` is the predicted probability of class 1 (typically :math:`\\sigma(z)`) and
     ``y`` the target, 0 or 1.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``y`` is not one expression or real number (for several outputs, add
+        up the loss of each).
+    ValueError
+        If ``a`` or ``y`` is a number outside [0, 1].
     """
+    a = _probability(_expression(a, "binary_cross_entropy: a"), "binary_cross_entropy: a")
+    y = _probability(_expression(y, "binary_cross_entropy: y"), "binary_cross_entropy: y")
     return -y * sp.log(a) - (1 - y) * sp.log(1 - a)
 
 
@@ -346,8 +668,24 @@ def mean_squared_error(a: Sequence[sp.Expr], y: Sequence[sp.Expr]) -> sp.Expr:
     """The mean squared error :math:`L = \\frac1n \\sum_i (a_i - y_i)^2` over every entry.
 
     The same definition as :func:`backprop_course.losses.mse` (no factor
-    :math:`\\frac12`). ``a`` and ``y`` must have the same length.
+    :math:`\\frac12`). ``a`` and ``y`` must have the same length; two Matrices must
+    have the same shape, and their entries are taken row by row.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``y`` is not a sequence (list, tuple, 1-D array or Matrix) of
+        expressions or numbers.
+    ValueError
+        If they are empty, of different lengths, or Matrices of different shapes.
     """
+    if (isinstance(a, sp.MatrixBase) and isinstance(y, sp.MatrixBase)
+            and a.shape != y.shape):
+        raise ValueError(
+            f"mean_squared_error needs a and y of the same shape, got {a.shape} and {y.shape}"
+        )
+    a = _expressions(a, "mean_squared_error: a", vector=False)
+    y = _expressions(y, "mean_squared_error: y", vector=False)
     if len(a) != len(y) or len(a) == 0:
         raise ValueError(
             f"mean_squared_error needs two non-empty sequences of the same length, "
@@ -437,6 +775,30 @@ class DenseNetwork:
     outputs: tuple[sp.Matrix, ...]
     loss: sp.Expr
 
+    def __post_init__(self) -> None:
+        """Build it with :func:`dense_network`; built by hand, the fields must fit together."""
+        if not isinstance(self.sizes, tuple) or len(self.sizes) < 2:
+            raise ValueError(f"DenseNetwork: sizes must be a tuple of at least two ints, "
+                             f"got {self.sizes!r}")
+        n_layers = len(self.sizes) - 1
+        for name in ("activations", "weights", "biases", "zs", "outputs"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or len(value) != n_layers:
+                raise ValueError(
+                    f"DenseNetwork: {name} must be a tuple of {n_layers} entries (one per "
+                    f"layer), got {value!r}"
+                )
+        unknown = [a for a in self.activations if a not in _ACTIVATIONS]
+        if unknown:
+            raise ValueError(f"DenseNetwork: unknown activation {unknown[0]!r}; choose from "
+                             f"{', '.join(_ACTIVATIONS)}")
+        matrices = {"x": self.x, "y": self.y}
+        matrices.update({f"weights[{k}]": W for k, W in enumerate(self.weights)})
+        matrices.update({f"biases[{k}]": b for k, b in enumerate(self.biases)})
+        for name, value in matrices.items():
+            if not isinstance(value, sp.MatrixBase):
+                raise TypeError(f"DenseNetwork: {name} must be a SymPy Matrix, got {value!r}")
+
     @property
     def n_layers(self) -> int:
         """L, the number of layers with weights."""
@@ -448,13 +810,21 @@ class DenseNetwork:
         return self.x.rows
 
     def _layer(self, layer: int, lowest: int = 1) -> int:
-        if not isinstance(layer, int) or isinstance(layer, bool) or not (
+        if not isinstance(layer, numbers.Integral) or isinstance(layer, bool) or not (
             lowest <= layer <= self.n_layers
         ):
             raise ValueError(
                 f"layer must be an int from {lowest} to {self.n_layers}, got {layer!r}"
             )
-        return layer
+        return int(layer)
+
+    def _batch(self, value: object, layer: int, what: str) -> sp.Matrix:
+        """A matrix of layer ``layer``'s batch shape (N, D_layer), or a clear error."""
+        m = _matrix(value, what)
+        shape = (self.n_samples, self.sizes[layer])
+        if m.shape != shape:
+            raise ValueError(f"{what} must have shape {shape}, got {m.shape}")
+        return m
 
     def W(self, layer: int) -> sp.Matrix:  # noqa: N802 (the book's symbol)
         """:math:`W^l`, shape (D_{l-1}, D_l)."""
@@ -476,11 +846,26 @@ class DenseNetwork:
         """Layer l's affine map of any (N, D_{l-1}) matrix: ``a_prev @ W^l + b^l``.
 
         The bias row is added to every row, as NumPy's broadcasting does.
+
+        Raises
+        ------
+        TypeError
+            If ``a_prev`` is not a SymPy Matrix (or a 2-D array).
+        ValueError
+            If ``a_prev`` does not have D_{l-1} columns, or ``layer`` is not a layer.
         """
+        width = self.sizes[self._layer(layer) - 1]
+        a_prev = _matrix(a_prev, "DenseNetwork.dense: a_prev")
+        if a_prev.cols != width:
+            raise ValueError(
+                f"DenseNetwork.dense: layer {layer} takes a_prev with {width} columns "
+                f"(N, {width}), got shape {a_prev.shape}"
+            )
         return a_prev * self.W(layer) + sp.ones(a_prev.rows, 1) * self.b(layer)
 
     def sigma(self, layer: int, z: sp.Matrix) -> sp.Matrix:
-        """Layer l's activation applied to every entry of ``z``."""
+        """Layer l's activation applied to every entry of ``z`` (a Matrix of any shape)."""
+        z = _matrix(z, "DenseNetwork.sigma: z")
         return z.applyfunc(_ACTIVATIONS[self.activations[self._layer(layer) - 1]])
 
     def sigma_prime(self, layer: int, z: sp.Matrix) -> sp.Matrix:
@@ -489,12 +874,14 @@ class DenseNetwork:
         For the sigmoid that is :math:`e^{-z} / (1 + e^{-z})^2`, which equals
         :math:`\\sigma(z)(1 - \\sigma(z))`.
         """
+        z = _matrix(z, "DenseNetwork.sigma_prime: z")
         t = sp.Dummy("t", real=True)
         derivative = sp.diff(_ACTIVATIONS[self.activations[self._layer(layer) - 1]](t), t)
         return z.applyfunc(lambda entry: derivative.xreplace({t: entry}))
 
     def loss_of(self, output: sp.Matrix) -> sp.Expr:
         """The loss as a function of any (N, D_L) output matrix: mean of (output - y)²."""
+        output = _matrix(output, "DenseNetwork.loss_of: output")
         if output.shape != self.y.shape:
             raise ValueError(f"output must have shape {self.y.shape}, got {output.shape}")
         return _mean_squared_error(output, self.y)
@@ -502,6 +889,7 @@ class DenseNetwork:
     def symbols(self, name: str, layer: int) -> sp.Matrix:
         """Fresh symbols of layer l's batch shape (N, D_l), e.g. ``name="z"`` gives
         :math:`z^l_{n,j}`: stand-ins for quantities that the text treats as variables."""
+        name = _name(name, "DenseNetwork.symbols: name")
         width = self.sizes[self._layer(layer, lowest=0)]
         return _symbol_matrix(name, self.n_samples, width, layer)
 
@@ -527,7 +915,29 @@ class DenseNetwork:
 
         ``wrt`` is a matrix of symbols (``net.W(1)``, ``net.b(2)``, ``net.x``, ...);
         the result has its shape.
+
+        Raises
+        ------
+        TypeError
+            If ``wrt`` is not a Matrix (for one symbol ``s``: ``sp.diff(net.loss, s)``).
+        ValueError
+            If an entry is not one of :attr:`variables` (a symbol made anew with the same
+            name is another symbol; its derivative would be 0).
         """
+        if not isinstance(wrt, sp.MatrixBase):
+            raise TypeError(
+                f"DenseNetwork.gradient: wrt must be a Matrix of the network's symbols "
+                f"(net.W(1), net.b(1), net.x), got {type(wrt).__name__} {str(wrt)[:40]}; "
+                "for one symbol s use sp.diff(net.loss, s)"
+            )
+        own = set(self.variables)
+        for (i, j), s in np.ndenumerate(np.array(wrt.tolist(), dtype=object)):
+            if s not in own:
+                raise ValueError(
+                    f"DenseNetwork.gradient: wrt[{i}, {j}] = {s} is not a symbol of this network "
+                    "(a symbol of the same name made anew has other assumptions): take the "
+                    "matrices from the network, e.g. net.W(1)"
+                )
         return wrt.applyfunc(lambda s: sp.diff(self.loss, s))
 
     @property
@@ -562,9 +972,19 @@ class DenseNetwork:
 
         Raises
         ------
+        TypeError
+            If ``weights`` or ``biases`` is not a list or tuple of arrays, or an array is
+            not real numbers.
         ValueError
-            If an array does not have the shape of the symbols it stands for.
+            If an array does not have the shape of the symbols it stands for, or holds NaN
+            or infinite values.
         """
+        for name, seq in (("weights", weights), ("biases", biases)):
+            if not isinstance(seq, list | tuple):
+                raise TypeError(
+                    f"DenseNetwork.arguments: {name} must be a list of {self.n_layers} arrays "
+                    f"(one per layer), got {type(seq).__name__}"
+                )
         if len(weights) != self.n_layers or len(biases) != self.n_layers:
             raise ValueError(
                 f"expected {self.n_layers} weight matrices and {self.n_layers} biases, "
@@ -576,7 +996,7 @@ class DenseNetwork:
         named += [("x", x, self.x.shape), ("y", y, self.y.shape)]
         values: list[float] = []
         for name, value, shape in named:
-            arr = np.asarray(value, dtype=np.float64)
+            arr = _real_array(value, f"DenseNetwork.arguments: {name}")
             if arr.shape != shape:
                 raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
             values += arr.reshape(-1).tolist()
@@ -606,6 +1026,15 @@ def dense_network(
     -------
     DenseNetwork
 
+    Raises
+    ------
+    TypeError
+        If ``sizes`` is not a sequence of ints, or ``activation`` is neither a name nor a
+        sequence of names.
+    ValueError
+        If there are fewer than two sizes, a size or ``n_samples`` is not a positive int,
+        an activation is unknown, or there is not one activation per layer.
+
     Examples
     --------
     >>> net = dense_network((2, 3, 2))
@@ -614,17 +1043,30 @@ def dense_network(
     >>> net.z(1)[0, 0]
     W^{1}_{11}*x_{1} + W^{1}_{21}*x_{2} + b^{1}_{1}
     """
+    if isinstance(sizes, str) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(
+            f"dense_network: sizes must be a sequence of ints such as (2, 3, 1), got "
+            f"{type(sizes).__name__} {sizes!r}"
+        )
     sizes = tuple(sizes)
     if len(sizes) < 2 or any(
-        isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes
+        isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in sizes
     ):
         raise ValueError(
             f"sizes must be at least two positive ints (inputs, then each layer), got {sizes!r}"
         )
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive int, got {n_samples!r}")
+    sizes = tuple(int(s) for s in sizes)
+    n_samples = _positive_int("n_samples", n_samples)
     n_layers = len(sizes) - 1
-    names = (activation,) * n_layers if isinstance(activation, str) else tuple(activation)
+    if isinstance(activation, str):
+        names = (activation,) * n_layers
+    elif isinstance(activation, Sequence) and all(isinstance(a, str) for a in activation):
+        names = tuple(activation)
+    else:
+        raise TypeError(
+            f"dense_network: activation must be a name ({', '.join(_ACTIVATIONS)}) or a "
+            f"sequence of names, one per layer, got {activation!r}"
+        )
     if len(names) != n_layers:
         raise ValueError(f"{n_layers} layers need {n_layers} activations, got {len(names)}")
     unknown = [name for name in names if name not in _ACTIVATIONS]
