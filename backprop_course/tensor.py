@@ -18,9 +18,11 @@ Two things are new compared with scalars:
 from __future__ import annotations
 
 import contextlib
+import inspect
+import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Union
+from typing import Any, NoReturn, Union
 
 import numpy as np
 
@@ -133,7 +135,15 @@ def _frozen_index(index: Any) -> Any:
     if isinstance(index, np.ndarray):
         return index.copy()
     if isinstance(index, list):
-        return np.array(index)
+        try:
+            arr = np.array(index)
+        except ValueError:  # a ragged nested list
+            raise IndexError(
+                f"index {index!r:.60}: a list used as an index must be rectangular (every "
+                "inner list of the same length)"
+            ) from None
+        # [] is an empty list of positions (NumPy would make it float, which cannot index)
+        return arr.astype(np.intp) if arr.size == 0 else arr
     if isinstance(index, tuple):
         return tuple(_frozen_index(i) for i in index)
     return index
@@ -179,18 +189,46 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     -------
     numpy.ndarray
         An array of shape ``shape``.
+
+    Raises
+    ------
+    ValueError
+        If ``grad.shape`` is not a broadcast of ``shape`` (the sum would have another shape).
+    TypeError
+        If ``grad`` is not an array (or a Tensor) or ``shape`` not a tuple of ints.
     """
-    if grad.shape == shape:
-        return grad
-    # Leading axes that broadcasting added.
-    extra = grad.ndim - len(shape)
+    try:
+        if grad.shape == shape:
+            return grad
+        extra = grad.ndim - len(shape)  # leading axes that broadcasting added
+    except (AttributeError, TypeError):  # not an array, or not a shape
+        _not_a_broadcast(grad, shape)
+    if extra < 0:
+        _not_a_broadcast(grad, shape)
     if extra:
         grad = grad.sum(axis=tuple(range(extra)))
     # Axes where the operand had size 1 and was stretched.
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
+    if grad.shape != tuple(shape):
+        _not_a_broadcast(grad, shape)
     return grad
+
+
+def _not_a_broadcast(grad: Any, shape: Any) -> NoReturn:
+    """Raise the error of :func:`unbroadcast` when ``grad`` is no broadcast of ``shape``."""
+    if not hasattr(grad, "shape") or not hasattr(grad, "sum"):
+        raise TypeError(f"unbroadcast needs an array as grad, got {type(grad).__name__}")
+    if not isinstance(shape, tuple | list) or not all(
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape
+    ):
+        raise TypeError(f"unbroadcast needs a shape (a tuple of ints), got {shape!r}")
+    raise ValueError(
+        f"unbroadcast: a gradient of shape {tuple(grad.shape)} is not a broadcast of the shape "
+        f"{tuple(shape)} (it must have at least as many axes, and each of the shape's last "
+        "axes must equal the gradient's or be 1)"
+    )
 
 
 def _as_array(data: Any, what: str = "Tensor data") -> np.ndarray:
@@ -248,7 +286,8 @@ class Tensor:
     Raises
     ------
     TypeError
-        If ``data`` holds strings, objects or complex numbers.
+        If ``data`` holds strings, objects or complex numbers, or ``requires_grad`` is
+        not a bool (a string such as ``"no"`` would otherwise count as true).
     ValueError
         If ``data`` contains NaN or an infinity.
     """
@@ -263,6 +302,8 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         self.data: np.ndarray = _as_array(data)
+        if requires_grad is not False and requires_grad is not True:
+            requires_grad = _flag(requires_grad, "Tensor(): requires_grad")
         if requires_grad and self.data is data:
             # A parameter owns its array: an optimiser updates it in place, which
             # must not change the caller's array.
@@ -335,14 +376,20 @@ class Tensor:
             return
         if isinstance(value, Tensor):
             value = value.data
-        arr = np.asarray(value)
+        try:
+            arr = np.asarray(value)
+        except ValueError:  # a ragged nested list
+            raise TypeError("a gradient must be an array of regular (rectangular) shape") from None
+        if arr.dtype.kind not in "fiu":
+            raise TypeError(
+                f"a gradient must hold real numbers, got {type(value).__name__} of dtype "
+                f"{arr.dtype}"
+            )
         if arr.shape != self.data.shape:
             raise ValueError(
                 f"a gradient must have its tensor's shape {self.data.shape}, got an array of "
                 f"shape {arr.shape}"
             )
-        if arr.dtype.kind not in "fiu":
-            raise TypeError(f"a gradient must hold real numbers, got dtype {arr.dtype}")
         self._grad = arr if arr.dtype == self.data.dtype else arr.astype(self.data.dtype)
 
     # ------------------------------------------------------------ basics
@@ -366,6 +413,13 @@ class Tensor:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor (a scalar); use .item() or .shape")
         return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        """The entries along the first axis, each an indexing node (``t[0], t[1], ...``)."""
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor (a scalar); use .item()")
+        for i in range(len(self.data)):
+            yield self[i]
 
     def __bool__(self) -> bool:
         """The truth of a one-element tensor, as PyTorch; ambiguous for more elements."""
@@ -485,12 +539,36 @@ class Tensor:
         return out
 
     def __pow__(self, exponent: ArrayLike) -> Tensor:
+        """``t ** n`` for a number ``n``, or ``t ** b`` for a tensor ``b`` (then ``t > 0``).
+
+        Raises
+        ------
+        TypeError
+            If the exponent is a bool, or not numbers.
+        ValueError
+            If a number exponent is NaN or infinite, a tensor exponent does not broadcast
+            with ``t``, or (tensor exponent) ``t`` has entries <= 0, or (fractional ``n``)
+            ``t`` has negative entries.
+        ZeroDivisionError
+            If ``n < 0`` and ``t`` has zero entries.
+        OverflowError
+            If a power overflows float.
+        """
         if isinstance(exponent, np.ndarray) and exponent.ndim == 0:
             exponent = exponent.item()  # a 0-d array is a number
-        if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
+        if isinstance(exponent, bool | np.bool_):
+            raise TypeError(f"Tensor ** {exponent}: the exponent must be a number, not a bool")
+        if isinstance(exponent, numbers.Real):
             return self._pow_number(float(exponent))
         # A tensor exponent: a**b = exp(b log a) needs a > 0.
         exponent = self._constant(exponent)
+        try:
+            np.broadcast_shapes(self.shape, exponent.shape)
+        except ValueError:
+            raise ValueError(
+                f"cannot raise {self.shape} to the power {exponent.shape}: the shapes do not "
+                "broadcast (trailing dimensions must be equal or 1)"
+            ) from None
         if (self.data <= 0).any():
             raise ValueError(
                 "Tensor ** Tensor needs a positive base: it is computed as exp(b log a), and "
@@ -500,13 +578,22 @@ class Tensor:
         return (exponent * self.log()).exp()
 
     def _pow_number(self, n: float) -> Tensor:
+        if not math.isfinite(n):
+            raise ValueError(f"Tensor ** {n}: the exponent must be a finite number")
         if n < 0 and (self.data == 0).any():
             raise ZeroDivisionError(f"Tensor ** {n:g}: the tensor has zero entries")
         if n != int(n) and (self.data < 0).any():
             raise ValueError(
                 f"Tensor ** {n:g}: a negative entry to a fractional power is not a real number"
             )
-        out = Tensor._result(self.data**n, (self,), f"**{n:g}", ctx=(n,), saved=(self,))
+        with np.errstate(over="raise"):
+            try:
+                data = self.data**n
+            except FloatingPointError:
+                raise OverflowError(
+                    f"Tensor ** {n:g} overflows: the largest entry is {abs(self.data).max():.4g}"
+                ) from None
+        out = Tensor._result(data, (self,), f"**{n:g}", ctx=(n,), saved=(self,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -524,6 +611,10 @@ class Tensor:
         return out
 
     def __rpow__(self, base: ArrayLike) -> Tensor:
+        if isinstance(base, numbers.Real) and not base > 0:
+            raise ValueError(
+                f"{base} ** Tensor needs a positive base: it is computed as exp(x log {base})"
+            )
         return self._constant(base) ** self
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
@@ -672,7 +763,7 @@ class Tensor:
         large the entries are. The backward pass uses the closed form
         dL/dx = g - softmax(x) * sum(g) along ``axis``.
         """
-        axis = _check_axis(axis, self.ndim)
+        axis = _softmax_axis(axis, self.shape)
         along = axis if self.ndim else None  # a scalar is its own (one-entry) axis
         shifted = self.data - self.data.max(axis=along, keepdims=True)
         log_sum = np.log(np.exp(shifted).sum(axis=along, keepdims=True))
@@ -689,7 +780,17 @@ class Tensor:
 
     # -------------------------------------------------------- reductions
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (all axes by default)."""
+        """Sum over ``axis`` (all axes by default).
+
+        Raises
+        ------
+        TypeError
+            If an axis is not an int, or ``keepdims`` not a bool.
+        ValueError
+            If an axis is out of range or repeated.
+        """
+        if keepdims is not False and keepdims is not True:
+            keepdims = _flag(keepdims, "sum(): keepdims")
         axes = _normalise_axes(axis, self.ndim)
         data = self.data.sum(axis=axes, keepdims=keepdims)
         out = Tensor._result(data, (self,), "sum", ctx=(axes, keepdims), saved=())
@@ -705,24 +806,45 @@ class Tensor:
         return out
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Mean over ``axis`` (all axes by default)."""
+        """Mean over ``axis`` (all axes by default).
+
+        Raises
+        ------
+        TypeError
+            If an axis is not an int, or ``keepdims`` not a bool.
+        ValueError
+            If an axis is out of range or repeated, or the mean is over no entries.
+        """
+        if keepdims is not False and keepdims is not True:
+            keepdims = _flag(keepdims, "mean(): keepdims")
         axes = _normalise_axes(axis, self.ndim)
         count = int(np.prod([self.shape[i] for i in axes]))
         if count == 0:
-            raise ValueError(f"mean over an empty axis of a tensor of shape {self.shape}")
+            raise ValueError(
+                f"mean over an empty axis of a tensor of shape {self.shape}: the mean of no "
+                "entries is undefined"
+            )
         return self.sum(axis=axes, keepdims=keepdims) * (1.0 / count)
 
     # -------------------------------------------------------------- shape
     def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
-        """The same entries in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
+        """The same entries in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``).
+
+        One dimension may be -1: it is inferred from the others.
+
+        Raises
+        ------
+        TypeError
+            If a dimension is not an int (a float, a bool, a string).
+        ValueError
+            If the new shape holds another number of entries, has more than one -1, or a
+            negative dimension other than -1.
+        """
         new_shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape
         try:
             data = self.data.reshape(new_shape)
         except (ValueError, TypeError):
-            raise ValueError(
-                f"cannot reshape a tensor of shape {self.shape} ({self.size} entries) "
-                f"into {tuple(new_shape)}"
-            ) from None
+            raise _reshape_error(self.shape, new_shape) from None
         out = Tensor._result(data, (self,), "reshape", saved=())
         if out.requires_grad:
 
@@ -765,8 +887,8 @@ class Tensor:
         index = _frozen_index(index)  # the backward pass needs it as it is now
         try:
             data = self.data[index]
-        except IndexError as err:
-            raise IndexError(
+        except (IndexError, TypeError) as err:
+            raise type(err)(
                 f"index {index!r} into a tensor of shape {self.shape}: {err}"
             ) from None
         # ctx keeps the index for second derivatives (chapter 13)
@@ -898,6 +1020,65 @@ def _check_axis(axis: int, ndim: int) -> int:
     if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise ValueError(f"axis {axis} is out of range for a tensor with {ndim} dimensions")
     return int(axis) % max(ndim, 1)
+
+
+def _check_callable(f: Any, what: str, called_with: str, *args: Any, **kwargs: Any) -> None:
+    """Raise TypeError unless ``f`` is a function that can be called with ``args``.
+
+    ``what`` names ``f`` for the message ("gradcheck: f"), ``called_with`` says in words
+    what it will be given ("2 Tensors, one per input").
+    """
+    if not callable(f):
+        raise TypeError(f"{what} must be a function, got {type(f).__name__} ({f!r:.40})")
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # a built-in without a signature: let the call decide
+        return
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as err:
+        raise TypeError(
+            f"{what} is called with {called_with}, but its parameters are {signature}: {err}"
+        ) from None
+
+
+def _flag(value: Any, what: str) -> bool:
+    """A bool option (NumPy's bool too); anything else, even a truthy string, is refused."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise TypeError(f"{what} must be True or False, got {type(value).__name__} {value!r:.40}")
+
+
+def _softmax_axis(axis: int, shape: tuple[int, ...]) -> int:
+    """The axis of a (log-)softmax, checked: an int in range, and not of length 0."""
+    axis = _check_axis(axis, len(shape))
+    if shape and shape[axis] == 0:
+        raise ValueError(
+            f"log_softmax over axis {axis} of a tensor of shape {shape}: the axis has no "
+            "entries (no classes), so there is no distribution to normalise"
+        )
+    return axis
+
+
+def _reshape_error(shape: tuple[int, ...], new_shape: Any) -> Exception:
+    """Why ``reshape(new_shape)`` fails for a tensor of ``shape``, in words."""
+    dims = tuple(new_shape) if isinstance(new_shape, tuple | list) else (new_shape,)
+    for n in dims:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            return TypeError(
+                f"reshape: every dimension must be an int, got {type(n).__name__} {n!r:.30} "
+                f"in {dims!r:.60}"
+            )
+    if sum(1 for n in dims if n == -1) > 1:
+        return ValueError(f"reshape: only one dimension can be -1 (inferred), got {dims}")
+    if any(n < -1 for n in dims):
+        return ValueError(f"reshape: a dimension cannot be negative (except -1), got {dims}")
+    size = int(np.prod(shape))
+    return ValueError(
+        f"cannot reshape a tensor of shape {shape} ({size} entries) into {dims}"
+        + (" (-1 must make the entries fit exactly)" if -1 in dims else
+           f" ({int(np.prod(dims))} entries)")
+    )
 
 
 def _normalise_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
