@@ -186,6 +186,8 @@ class Value:
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             raise TypeError(f"Value ** needs a real-number exponent, got {type(exponent).__name__}")
         exponent = float(exponent)
+        if not math.isfinite(exponent):
+            raise ValueError(f"Value ** {exponent}: the exponent must be a finite number")
         base = self.data
         try:
             data = base**exponent
@@ -323,10 +325,17 @@ class Value:
         PyTorch: set ``v.grad = 0.0`` between two backward passes if you do not
         want that. Intermediate nodes are reset at every call, so calling
         ``backward`` twice gives the leaves exactly twice the gradient.
+
+        Raises
+        ------
+        FloatingPointError
+            If this value is infinite (an operation overflowed): its gradients would be
+            infinite or NaN.
         """
         # The graph has no reference cycles (a _backward does not refer to its
         # own output), so the cyclic garbage collector has nothing to find in
         # it; pausing it keeps a million-node backward pass linear in time.
+        _check_finite_output(self)
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -360,6 +369,30 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
 
 
+def _check_finite_output(v: Value) -> None:
+    """Refuse a backward pass from an overflowed value, as Tensor.backward does."""
+    if not math.isfinite(v.data):
+        raise FloatingPointError(
+            f"backward() from a Value that is {v.data} (made by '{v._op}'): an operation "
+            "overflowed (floats end near 1.8e308), or training has diverged (lower the "
+            "learning rate); its gradients would be infinite or NaN, so none was computed"
+        )
+
+
+def _operands(v: object, what: str) -> Sequence[object]:
+    """The weights or inputs of :func:`dot`: a list, tuple or 1-d array."""
+    ndim = getattr(v, "ndim", None)  # a NumPy array
+    if ndim is not None:
+        if ndim != 1:
+            raise ValueError(f"dot: the {what} must be 1-d, got an array of shape {v.shape}")
+        return v  # type: ignore[return-value]
+    if not isinstance(v, list | tuple):
+        raise TypeError(
+            f"dot: the {what} must be a list, tuple or 1-d array, got {type(v).__name__}"
+        )
+    return v
+
+
 def _number(v: object, what: str) -> float:
     """The float inside a Value or a real number, for :func:`dot`."""
     if type(v) is float or type(v) is int:
@@ -385,10 +418,12 @@ def dot(weights: Sequence[Value | float], inputs: Sequence[Value | float],
     Raises
     ------
     ValueError
-        If the lengths differ or the result is not finite.
+        If the lengths differ, an array is not 1-d, or the result is not finite.
     TypeError
-        If an entry is neither a Value nor a real number.
+        If ``weights`` or ``inputs`` is not a list, tuple or array, or an entry is
+        neither a Value nor a real number.
     """
+    weights, inputs = _operands(weights, "weights"), _operands(inputs, "inputs")
     if len(weights) != len(inputs):
         raise ValueError(
             f"dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
