@@ -39,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from .tensor import _check_callable
+
 __all__ = [
     "Dual",
     "jvp",
@@ -264,7 +266,16 @@ def _elementwise(name: str, x: Any) -> Any:
     if isinstance(x, Dual):
         return getattr(x, name)()
     if isinstance(x, np.ndarray | list | tuple):
-        arr = np.asarray(x, dtype=object)
+        try:
+            arr = np.asarray(x, dtype=object)
+            ragged = any(isinstance(e, np.ndarray | list | tuple) for e in arr.flat)
+        except ValueError:
+            ragged = True
+        if ragged:
+            raise TypeError(
+                f"{name} needs an array of regular (rectangular) shape; got a ragged nested "
+                f"{type(x).__name__}"
+            )
         out = np.empty(arr.shape, dtype=object)
         for idx in np.ndindex(arr.shape):
             out[idx] = _elementwise(name, arr[idx])
@@ -322,6 +333,10 @@ def _point(x: Any, what: str) -> np.ndarray:
         raise TypeError(f"{what} must be numbers in a regular (rectangular) shape: {err}") from None
     if arr.dtype == object and any(isinstance(e, Dual) for e in arr.flat):
         raise TypeError(f"{what} must be plain numbers; jvp makes the Duals itself")
+    if arr.dtype == object:  # say what it is: a Tensor, a Value, None...
+        kind = type(x).__name__ if arr.ndim == 0 else type(arr.flat[0]).__name__
+        hint = " (pass its .data)" if hasattr(x, "data") else ""
+        raise TypeError(f"{what} must be real numbers, got {kind}{hint}")
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{what} must be real numbers, got an array of dtype {arr.dtype}")
     arr = arr.astype(np.float64)
@@ -329,6 +344,25 @@ def _point(x: Any, what: str) -> np.ndarray:
         first = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
         raise ValueError(f"{what} contains NaN or infinite values, the first at index {first}")
     return arr
+
+
+def _explain_errors(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``f``, whose TypeErrors about Duals say which operations do work on them."""
+
+    def explained(duals: Any) -> Any:
+        try:
+            return f(duals)
+        except TypeError as err:
+            if "Dual" not in str(err) or "float() of a Dual" in str(err):
+                raise
+            raise TypeError(
+                f"f used an operation that does not work on Duals ({err}). jvp runs f on "
+                "Duals: use + - * / **, indexing, @ and .sum() on arrays, np.exp, np.log, "
+                "np.tanh, np.sin, np.cos, and the sigmoid and relu of backprop_course.dual "
+                "(np.sqrt(x) is x ** 0.5; comparisons and np.maximum need .real)"
+            ) from err
+
+    return explained
 
 
 def _split(out: Any) -> tuple[Any, Any]:
@@ -404,8 +438,8 @@ def jvp(f: Callable[[Any], Any], x: Any, v: Any) -> tuple[Any, Any]:
     >>> value, tangent      # f = 6, and along v = e_0: df/dx_0 = x_1 = 3
     (6.0, 3.0)
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}")
+    _check_callable(f, "jvp: f", "one argument (x as Duals)", None)
+    f = _explain_errors(f)
     x_arr, v_arr = _point(x, "x"), _point(v, "v")
     if x_arr.shape != v_arr.shape:
         raise ValueError(
@@ -438,9 +472,12 @@ def gradient_forward(f: Callable[[Any], Any], x: Any) -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        If ``f`` is not a function of one argument, or ``x`` not real numbers.
     ValueError
         If ``f`` returns more than one number (use :func:`jvp` for a vector ``f``).
     """
+    _check_callable(f, "gradient_forward: f", "one argument (x as Duals)", None)
     x_arr = _point(x, "x")
     grad = np.zeros_like(x_arr)
     for i in range(x_arr.size):
