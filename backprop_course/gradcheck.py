@@ -18,6 +18,7 @@ The module can be called directly: ``bc.gradcheck(f, x)`` is
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import textwrap
 import types
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, _as_array, _check_callable
 
 __all__ = ["numerical_gradient", "rel_error", "below", "gradcheck", "GradcheckReport"]
 
@@ -36,10 +37,13 @@ def _scalar_output(value: Any, where: str) -> float:
     """Turn what ``f`` returned into a float, or say clearly why it cannot be one."""
     if isinstance(value, Tensor):
         value = value.data
-    elif hasattr(value, "data") and not isinstance(value, np.ndarray):  # a Value
+    elif hasattr(value, "data") and not isinstance(value, np.ndarray | np.generic):  # a Value
         value = value.data
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "biuf":
+    try:
+        arr = np.asarray(value)
+    except ValueError:  # a ragged nested list
+        raise TypeError(f"f must return a real number, got a ragged list {where}") from None
+    if arr.dtype.kind not in "iuf":  # a bool too: a comparison is not a function value
         raise TypeError(f"f must return a real number, got {type(value).__name__} {where}")
     if arr.size != 1:
         raise ValueError(
@@ -77,18 +81,15 @@ def numerical_gradient(
     Raises
     ------
     TypeError
-        If ``x`` is not numeric or ``f`` does not return a number.
+        If ``f`` is not a function of one array, ``x`` is not numeric, or ``f`` does not
+        return a number (a bool is not one).
     ValueError
         If ``eps`` is not positive, ``x`` has NaN/inf, or ``f`` returns a non-scalar or NaN.
     """
-    if not (isinstance(eps, (int, float)) and eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
-    x_in = np.asarray(x.data if isinstance(x, Tensor) else x)
-    if x_in.dtype.kind not in "biuf":
-        raise TypeError(f"x must be an array of real numbers, got dtype {x_in.dtype}")
-    if not np.isfinite(x_in).all():
-        raise ValueError("x contains NaN or infinite values")
+    _check_number("eps", eps, "a positive number")
+    x_in = _as_array(x.data if isinstance(x, Tensor) else x, "x")
     point = np.array(x_in, dtype=np.float64, copy=True)
+    _check_callable(f, "numerical_gradient: f", "one array shaped like x", point)
     grad = np.zeros_like(point)
     flat, gflat = point.reshape(-1), grad.reshape(-1)  # views into point and grad
     for i in range(flat.size):
@@ -105,7 +106,7 @@ def numerical_gradient(
 def _check_number(name: str, value: object, what: str, zero_ok: bool = False) -> None:
     """Raise ValueError "``name`` must be ``what``" unless ``value`` is a finite real number
     above 0 (or at least 0 with ``zero_ok``); a bool is not a number here."""
-    ok = (not isinstance(value, bool) and isinstance(value, int | float)
+    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
           and math.isfinite(value) and (value >= 0 if zero_ok else value > 0))
     if not ok:
         raise ValueError(f"{name} must be {what}, got {value!r}")
@@ -126,9 +127,15 @@ def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
     -------
     float
         The maximum over all entries; 0.0 for empty arrays.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not real numbers (a string, None, complex numbers).
+    ValueError
+        If the shapes differ or an entry is NaN or infinite.
     """
-    a_arr = np.asarray(a.data if isinstance(a, Tensor) else a, dtype=np.float64)
-    b_arr = np.asarray(b.data if isinstance(b, Tensor) else b, dtype=np.float64)
+    a_arr, b_arr = _real_array(a, "a"), _real_array(b, "b")
     if a_arr.shape != b_arr.shape:
         raise ValueError(
             f"rel_error needs arrays of the same shape, got {a_arr.shape} and {b_arr.shape}"
@@ -142,6 +149,29 @@ def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(scale > 0, diff / scale, 0.0)
     return float(ratio.max())
+
+
+def _real_array(x: Any, what: str) -> np.ndarray:
+    """``x`` (numbers, an array, a Tensor, Values) as a float64 array, or a TypeError."""
+    try:
+        arr = np.asarray(x.data if isinstance(x, Tensor) else x)
+        if arr.dtype == object:  # Values are numbers; float() refuses None (astype: NaN)
+            arr = np.array([float(e) for e in arr.flat]).reshape(arr.shape)
+    except (ValueError, TypeError):  # a ragged list, or objects that are not numbers
+        raise TypeError(f"rel_error: {what} must be real numbers, got {x!r:.60}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"rel_error: {what} must be real numbers, got dtype {arr.dtype}")
+    return arr.astype(np.float64, copy=False)
+
+
+def _real_number(x: Any, what: str) -> float:
+    """``below``'s ``value`` or ``bound`` as a float: a real number, or one in a 0-d array."""
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        x = x[()]
+    if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
+        hint = " (reduce it first, e.g. with .max())" if isinstance(x, np.ndarray) else ""
+        raise TypeError(f"below(): {what} must be a number, got {type(x).__name__}{hint}")
+    return float(x)
 
 
 def below(value: float, bound: float) -> str:
@@ -178,11 +208,13 @@ def below(value: float, bound: float) -> str:
         If ``value`` is not below ``bound`` (NaN never is), naming both.
     ValueError
         If ``bound`` is not a positive finite number.
+    TypeError
+        If ``value`` or ``bound`` is not a number (a string, an array of several entries).
     """
-    bound = float(bound)
+    bound = _real_number(bound, "the bound")
     if not (np.isfinite(bound) and bound > 0):
         raise ValueError(f"below() needs a positive finite bound, got {bound!r}")
-    value = float(value)
+    value = _real_number(value, "the value")
     if not value < bound:  # also catches NaN
         raise AssertionError(f"{value:.3g} is not below {bound:.3g}")
     return f"below {_short(_one_digit_up(bound))}"
@@ -259,6 +291,22 @@ class GradcheckReport:
     atol: float = 0.0
     kink_near: bool = False
     curved: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.passed, bool | np.bool_):
+            raise TypeError(f"GradcheckReport: passed must be True or False, got {self.passed!r}")
+        self.passed = bool(self.passed)
+        for name in ("rel_error", "abs_error", "analytic", "numerical", "rtol", "atol"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"GradcheckReport: {name} must be a number, got {value!r}")
+        if isinstance(self.input_index, bool) or not isinstance(self.input_index, int) \
+                or self.input_index < 0:
+            raise ValueError(
+                f"GradcheckReport: input_index must be an int >= 0, got {self.input_index!r}"
+            )
+        if not isinstance(self.index, tuple):
+            raise TypeError(f"GradcheckReport: index must be a tuple, got {self.index!r}")
 
     def __bool__(self) -> bool:
         return self.passed
@@ -375,9 +423,11 @@ def gradcheck(
     Raises
     ------
     TypeError
-        If ``f`` does not return a Tensor, or an input is not numeric.
+        If ``f`` is not a function of as many Tensors as there are inputs or does not
+        return a Tensor, or an input is not real numbers.
     ValueError
-        If no inputs are given.
+        If no inputs are given, an input contains NaN or inf, ``eps``, ``rtol``, ``atol``
+        are not numbers of the right sign, or ``seed`` is not an int >= 0.
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input array")
@@ -385,11 +435,15 @@ def gradcheck(
     _check_number("rtol", rtol, "a number >= 0", zero_ok=True)
     if atol is not None:
         _check_number("atol", atol, "a number >= 0 or None", zero_ok=True)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     arrays = [
-        np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64, copy=True)
-        for x in inputs
+        np.array(_as_array(x.data if isinstance(x, Tensor) else x, f"gradcheck input {i}"),
+                 dtype=np.float64, copy=True)
+        for i, x in enumerate(inputs)
     ]
     tensors = [Tensor(a, requires_grad=True) for a in arrays]
+    _check_callable(f, "gradcheck: f", f"{len(tensors)} Tensor(s), one per input", *tensors)
     out = f(*tensors)
     if not isinstance(out, Tensor):
         raise TypeError(
