@@ -26,13 +26,23 @@ and for checking.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from .gradcheck import _check_number
 from .scalar import topological_order
-from .tensor import BackwardError, Tensor, _as_array, check_saved, unbroadcast
+from .tensor import (
+    BackwardError,
+    Tensor,
+    _as_array,
+    _check_callable,
+    _flag,
+    check_saved,
+    unbroadcast,
+)
 
 __all__ = [
     "RULES",
@@ -126,8 +136,9 @@ def grad(
     Returns
     -------
     Tensor or list of Tensor
-        One gradient per input, of the input's shape (zeros for an input that
-        ``output`` does not depend on); a single Tensor if ``inputs`` was one.
+        One gradient per input, of the input's shape (zeros for a leaf that
+        ``output`` does not depend on, as ``jax.grad`` gives); a single Tensor if
+        ``inputs`` was one.
 
     Raises
     ------
@@ -135,17 +146,23 @@ def grad(
         If ``output`` does not require a gradient, is not a scalar and no
         ``grad_output`` is given, or ``grad_output`` has the wrong shape.
     ValueError
-        If an input does not require a gradient.
+        If an input does not require a gradient, or is a computed tensor that
+        ``output`` was not computed from (computing it again makes a new tensor, not
+        the one in the graph: keep the one the forward pass used).
+    TypeError
+        If ``inputs`` is not a Tensor or a list of them, or ``create_graph`` not a bool.
     NotImplementedError
         If the graph holds an operation without a rule in :data:`RULES`.
     """
     single = isinstance(inputs, Tensor)
     xs = _check_inputs([inputs] if single else inputs)
+    create_graph = _flag(create_graph, "grad(): create_graph")
     grads = _record_backward(output, _seed(output, grad_output))
     result = []
-    for x in xs:
+    for i, x in enumerate(xs):
         g = grads.get(x)
         if g is None:  # output does not depend on x
+            _check_unused(x, i)
             g = Tensor(np.zeros_like(x.data))
         result.append(g if create_graph else g.detach())
     return result[0] if single else result
@@ -188,6 +205,16 @@ def _checked(node: Tensor, results: Sequence[Tensor | None]) -> tuple:
                 f"input of shape {parent.shape}"
             )
     return results
+
+
+def _check_unused(x: Tensor, i: int) -> None:
+    """A leaf the output does not depend on has gradient 0; a computed tensor is a mistake."""
+    if x._prev:
+        raise ValueError(
+            f"input {i} (shape {x.shape}, computed by '{x._op}') is not in the graph of the "
+            "output: the output was not computed from this tensor. Computing it again makes "
+            "a new tensor; pass the one the forward pass used"
+        )
 
 
 def _check_inputs(inputs: Any) -> list[Tensor]:
@@ -355,19 +382,32 @@ def conjugate_gradients(
     Raises
     ------
     ValueError
-        If ``b`` is not a finite vector, or ``H`` has curvature ``p . H p <= 0`` along a
-        search direction (it is not positive definite: the Newton step would head for a
-        saddle or a maximum).
+        If ``b`` is not a finite vector, ``tol`` is negative, ``max_products`` is not a
+        positive int, ``hvp`` returns a vector of another shape than its argument's (``H``
+        is not square) or NaN, ``H`` is not symmetric (``p . H q != q . H p`` for two
+        search directions; without symmetry the method gives a wrong ``x``), or ``H`` has
+        curvature ``p . H p <= 0`` along a search direction (it is not positive definite:
+        the Newton step would head for a saddle or a maximum).
+    TypeError
+        If ``hvp`` is not a function of one vector, or returns something other than numbers.
     """
     b = _as_array(b, "b")
     if b.ndim != 1:
         raise ValueError(f"b must be a vector (n,), got shape {b.shape}")
+    _check_callable(hvp, "conjugate_gradients: hvp", "one vector shaped like b", b)
+    _check_number("tol", tol, "a number >= 0", zero_ok=True)
+    if isinstance(max_products, bool) or not isinstance(max_products, numbers.Integral) \
+            or max_products < 1:
+        raise ValueError(f"max_products must be a positive int, got {max_products!r}")
     x, r = np.zeros_like(b), b.copy()  # r = b - H x, the residual
     p, rr = r.copy(), r @ r
-    products = 0
+    products, before = 0, None
     while products < max_products and np.sqrt(rr) > tol * np.linalg.norm(b):
-        Hp = np.asarray(hvp(p), dtype=np.float64)
+        Hp = _product(hvp, p)
         products += 1
+        if before is not None:
+            _check_symmetric(*before, p, Hp)
+        before = p, Hp
         curvature = p @ Hp
         if curvature <= 0:
             raise ValueError(
@@ -381,6 +421,31 @@ def conjugate_gradients(
     return x, products
 
 
+def _product(hvp: Callable[[np.ndarray], Any], p: np.ndarray) -> np.ndarray:
+    """``hvp(p)``, checked: real numbers, finite, shaped like ``p`` (H is square)."""
+    Hp = hvp(p)
+    Hp = _as_array(Hp.data if isinstance(Hp, Tensor) else Hp, "conjugate_gradients: hvp(p)")
+    if Hp.shape != p.shape:
+        raise ValueError(
+            f"conjugate_gradients: hvp returned shape {Hp.shape} for a vector of shape "
+            f"{p.shape}; H must be a square matrix (n, n) with n = {p.size}, the length of b"
+        )
+    return Hp.astype(np.float64, copy=False)
+
+
+def _check_symmetric(p: np.ndarray, Hp: np.ndarray, q: np.ndarray, Hq: np.ndarray) -> None:
+    """Refuse an H with ``p . H q != q . H p``: conjugate gradients assumes a symmetric H."""
+    pHq, qHp = p @ Hq, q @ Hp
+    scale = np.linalg.norm(p) * np.linalg.norm(Hq) + np.linalg.norm(q) * np.linalg.norm(Hp)
+    if abs(pHq - qHp) > 1e-6 * scale:
+        raise ValueError(
+            f"conjugate_gradients: H is not symmetric: for two search directions p and q, "
+            f"p . H q = {pHq:.6g} but q . H p = {qHp:.6g}. The method needs a symmetric "
+            "positive definite H (a Hessian is symmetric); with another H it converges to a "
+            "wrong x"
+        )
+
+
 def _gradient_graph(f: Callable[..., Tensor], inputs: Any) -> tuple[bool, list, list]:
     """Fresh leaves for ``inputs``, and the gradient of ``f`` at them with its graph recorded.
 
@@ -388,7 +453,13 @@ def _gradient_graph(f: Callable[..., Tensor], inputs: Any) -> tuple[bool, list, 
     Tensors where ``f`` does not depend on an input at all).
     """
     single = not isinstance(inputs, list | tuple)
+    if not single and not inputs:
+        raise ValueError("inputs is empty: pass the point, one array (or a list of arrays)")
     leaves = [_leaf(x, i) for i, x in enumerate([inputs] if single else inputs)]
+    _check_callable(
+        f, "f", "one Tensor" if single else
+        f"{len(leaves)} Tensors, one per entry of the list of inputs (for one vector input, "
+        "pass a NumPy array, not a list)", *leaves)
     out = f(*leaves)
     if not isinstance(out, Tensor):
         raise TypeError(f"f must return a Tensor, got {type(out).__name__}")
