@@ -28,6 +28,7 @@ instead of ``L``, for the price of one more forward pass.
 from __future__ import annotations
 
 import gc
+import numbers
 import tracemalloc
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -36,7 +37,15 @@ import numpy as np
 
 from .nn import Module
 from .scalar import topological_order
-from .tensor import Tensor, capture_operations, check_saved, propagate
+from .tensor import (
+    BackwardError,
+    Tensor,
+    _check_callable,
+    _flag,
+    capture_operations,
+    check_saved,
+    propagate,
+)
 
 __all__ = ["graph_nbytes", "peak_memory", "checkpoint", "checkpoint_sequential"]
 
@@ -56,9 +65,15 @@ def graph_nbytes(root: Tensor, leaves: bool = False) -> int:
         Usually the loss, before ``backward()``.
     leaves : bool, default False
         Count the leaves too.
+
+    Raises
+    ------
+    TypeError
+        If ``root`` is not a Tensor or ``leaves`` not a bool.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"graph_nbytes needs a Tensor, got {type(root).__name__}")
+    leaves = _flag(leaves, "graph_nbytes(): leaves")
     return sum(
         node.data.nbytes for node in topological_order(root) if leaves or node._prev
     )
@@ -79,7 +94,13 @@ def peak_memory(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any,
         What ``fn`` returned.
     peak : int
         The peak, in bytes, above the memory in use when the call began.
+
+    Raises
+    ------
+    TypeError
+        If ``fn`` is not a function that takes ``args`` and ``kwargs``.
     """
+    _check_callable(fn, "peak_memory: fn", "the arguments given after it", *args, **kwargs)
     was_tracing, collecting = tracemalloc.is_tracing(), gc.isenabled()
     gc.collect()
     gc.disable()
@@ -152,14 +173,19 @@ def checkpoint(
     Tensor
         ``fn(x)``'s values, in a node whose inputs are the outside tensors ``fn``
         read that require a gradient.
+
+    Raises
+    ------
+    TypeError
+        If ``fn`` is not a function of one Tensor or does not return a Tensor, or
+        ``params`` is not a list of Tensors.
+    BackwardError
+        In the backward pass, if ``fn`` computes other values when it runs again (a
+        random draw, dropout): the gradient would be that of another computation.
     """
     x = x if isinstance(x, Tensor) else Tensor(x)
-    params = tuple(params)
-    for p in params:
-        if not isinstance(p, Tensor):
-            raise TypeError(f"checkpoint params must be Tensors, got {type(p).__name__}")
-    if not callable(fn):
-        raise TypeError(f"checkpoint needs a function of one Tensor, got {type(fn).__name__}")
+    params = _tensors(params)
+    _check_callable(fn, "checkpoint: fn", "one Tensor", x)
     with capture_operations() as created:
         y = fn(x)
     if not isinstance(y, Tensor):
@@ -175,6 +201,7 @@ def checkpoint(
         def _backward(grad: np.ndarray) -> None:
             with capture_operations() as again:
                 y = fn(x)  # the recomputation: this time the graph is kept...
+            _check_recomputed(y, data)
             order, _ = _segment(y, again)
             check_saved(order)
             y._accumulate(grad)  # ...for this backward pass, which stops at the inputs
@@ -182,6 +209,33 @@ def checkpoint(
 
         out._backward = _backward
     return out
+
+
+def _tensors(params: Any) -> tuple[Tensor, ...]:
+    """checkpoint's ``params``: an iterable of Tensors (not one Tensor: its rows are not it)."""
+    if isinstance(params, Tensor) or not isinstance(params, Iterable):
+        raise TypeError(
+            f"checkpoint params must be a list of Tensors, got {type(params).__name__}"
+            + (" (write [W] for one)" if isinstance(params, Tensor) else "")
+        )
+    params = tuple(params)
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"checkpoint params must be Tensors, got {type(p).__name__}")
+    return params
+
+
+def _check_recomputed(y: Any, data: np.ndarray) -> None:
+    """Refuse to backpropagate through a recomputation that gave other values."""
+    if not isinstance(y, Tensor) or y.shape != data.shape or not np.allclose(
+        y.data, data, rtol=1e-10, atol=0.0
+    ):
+        raise BackwardError(
+            "backward() through 'checkpoint': fn computed other values when it ran again "
+            "for the backward pass (a random draw? dropout? a value changed between the "
+            "passes?), so its gradient would be that of another computation. A checkpointed "
+            "fn must be deterministic"
+        )
 
 
 def _run_all(layers: Sequence[Callable[[Tensor], Tensor]]) -> Callable[[Tensor], Tensor]:
@@ -217,10 +271,26 @@ def checkpoint_sequential(
     -------
     Tensor
         The output of the last layer.
+
+    Raises
+    ------
+    TypeError
+        If ``layers`` is not a list of callables (one layer alone: put it in a list).
+    ValueError
+        If ``every`` is not a positive int or ``layers`` is empty.
     """
+    if not isinstance(layers, Iterable):
+        raise TypeError(
+            f"checkpoint_sequential needs a list of layers, got {type(layers).__name__}"
+            + (" (one layer: write [layer])" if callable(layers) else "")
+        )
     layers = list(layers)
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+    for i, layer in enumerate(layers):
+        if not callable(layer):
+            raise TypeError(f"layer {i} ({type(layer).__name__} {layer!r:.30}) is not callable")
+    if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1:
         raise ValueError(f"every must be a positive int, got {every!r}")
+    every = int(every)
     if not layers:
         raise ValueError("checkpoint_sequential needs at least one layer")
     out = x if isinstance(x, Tensor) else Tensor(x)
