@@ -237,12 +237,18 @@ def test_maxpool_ties_go_to_the_first_entry() -> None:
         ((1, 4, 4), (2, 1, 3, 3), (2,), {}, r"needs x \(N, C, H, W\)"),
         ((1, 1, 4, 4), (2, 1, 3, 3), (2,), {"stride": 0}, "stride must be an int >= 1"),
         ((1, 1, 4, 4), (2, 1, 3, 3), (2,), {"pad": -1}, "pad must be an int >= 0"),
-        ((1, 1, 4, 4), (2, 1, 3, 3), (2,), {"stride": 1.5}, "stride must be an int"),
     ],
 )
 def test_conv_bad_inputs_name_the_shapes(x_shape, w_shape, b_shape, kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         layers.conv2d_forward(np.zeros(x_shape), np.zeros(w_shape), np.zeros(b_shape), **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [{"stride": 1.5}, {"stride": "2"}, {"pad": True}])
+def test_a_stride_or_pad_that_is_not_an_int_is_a_type_error(kwargs) -> None:
+    name = next(iter(kwargs))
+    with pytest.raises(TypeError, match=f"conv2d_forward: {name} must be an int"):
+        layers.conv2d_forward(np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 3, 3)), np.zeros(2), **kwargs)
 
 
 def test_backward_rejects_a_dout_of_the_wrong_shape() -> None:

@@ -117,8 +117,11 @@ def test_bad_inputs_name_the_shapes(x_shape, gamma_shape, beta_shape, message) -
 
 def test_bad_eps_and_dout() -> None:
     x = np.arange(6.0).reshape(3, 2)
-    for eps in (0.0, -1e-5, "1e-5"):
+    for eps in (0.0, -1e-5, float("inf")):
         with pytest.raises(ValueError, match="eps must be a positive number"):
+            layers.batchnorm_forward(x, np.ones(2), np.zeros(2), eps=eps)
+    for eps in ("1e-5", True, None):  # not a number: the wrong kind of thing
+        with pytest.raises(TypeError, match="eps must be a positive number"):
             layers.batchnorm_forward(x, np.ones(2), np.zeros(2), eps=eps)
     _, cache = layers.batchnorm_forward(x, np.ones(2), np.zeros(2))
     with pytest.raises(ValueError, match=r"dout has shape \(2, 3\), but the output had shape"):

@@ -203,11 +203,12 @@ def test_step_shape_errors() -> None:
         layers.rnn_step_backward(np.zeros((4, 2)), cache)
 
 
-@pytest.mark.parametrize("k", [0, -1, 1.5, True])
-def test_truncate_must_be_a_positive_int(k) -> None:
+@pytest.mark.parametrize(("k", "error"), [(0, ValueError), (-1, ValueError),
+                                          (1.5, TypeError), (True, TypeError)])
+def test_truncate_must_be_a_positive_int(k, error) -> None:
     h, cache = layers.rnn_forward(np.zeros((1, 3, 2)), np.zeros((1, 2)), np.zeros((2, 2)),
                                   np.zeros((2, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match="truncate must be a positive int"):
+    with pytest.raises(error, match="truncate must be a positive int"):
         layers.rnn_backward(np.zeros_like(h), cache, truncate=k)
     with pytest.raises(ValueError, match=r"dout has shape \(1, 2, 2\)"):
         layers.rnn_backward(np.zeros((1, 2, 2)), cache)

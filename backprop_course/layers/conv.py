@@ -18,11 +18,11 @@ onto the pixels the window came from.
 
 from __future__ import annotations
 
-import numbers
+from typing import Any
 
 import numpy as np
 
-from .dense import _float_array, _same_shape
+from .dense import _describe, _float_array, _int_at_least, _same_shape, _unpack_cache
 
 __all__ = [
     "conv_output_size",
@@ -37,11 +37,44 @@ __all__ = [
 
 Indices = tuple[np.ndarray, np.ndarray, np.ndarray]
 
+# What each forward pass keeps in its cache, for _unpack_cache: an int is an array's ndim.
+_CONV_CACHE = (tuple, 3, 4, int, int)  # x_shape, cols, W, stride, pad
+_POOL_CACHE = (tuple, tuple)  # x_shape, argmax
 
-def _int_at_least(value: object, low: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
-    return int(value)
+
+def _image_shape(x_shape: Any, where: str) -> tuple[int, int, int, int]:
+    """``x_shape`` as four ints (N, C, H, W), each >= 0."""
+    if not isinstance(x_shape, tuple | list):
+        hint = " (pass x.shape, not x)" if isinstance(x_shape, np.ndarray) else ""
+        raise TypeError(
+            f"{where}: x_shape must be a tuple (N, C, H, W) of four ints, got "
+            f"{_describe(x_shape)}{hint}"
+        )
+    if len(x_shape) != 4:
+        raise ValueError(
+            f"{where}: x_shape must be a tuple (N, C, H, W) of four ints, got {tuple(x_shape)}"
+        )
+    N, C, H, W = (_int_at_least(n, 0, f"x_shape[{k}]", where) for k, n in enumerate(x_shape))
+    return N, C, H, W
+
+
+def _check_window(
+    x_shape: Any, KH: Any, KW: Any, stride: Any, pad: Any, where: str
+) -> tuple[int, int, int, int]:
+    """An image shape, a KH × KW window that fits in the padded image, a stride and a padding.
+
+    Returns the shape (N, C, H, W). Raises TypeError for a value that is not an int (or a
+    shape that is not a tuple) and ValueError for one out of range.
+    """
+    N, C, H, W = _image_shape(x_shape, where)
+    KH, KW = _int_at_least(KH, 1, "KH", where), _int_at_least(KW, 1, "KW", where)
+    stride, pad = _int_at_least(stride, 1, "stride", where), _int_at_least(pad, 0, "pad", where)
+    if KH > H + 2 * pad or KW > W + 2 * pad:
+        raise ValueError(
+            f"{where}: the window ({KH}, {KW}) is larger than the padded image "
+            f"({H + 2 * pad}, {W + 2 * pad}) (x_shape {tuple(x_shape)} with pad={pad})"
+        )
+    return N, C, H, W
 
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, pad: int = 0) -> int:
@@ -50,7 +83,23 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, pad: int = 0) -> i
     ``(size + 2 pad - kernel) // stride + 1``. When the stride does not divide
     ``size + 2 pad - kernel``, the last pixels that no window reaches are left
     out (as in PyTorch).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int.
+    ValueError
+        If ``size`` < 0, ``kernel`` < 1, ``stride`` < 1 or ``pad`` < 0, or the window
+        is larger than the padded axis (it would take no position at all).
     """
+    where = "conv_output_size"
+    size, kernel = _int_at_least(size, 0, "size", where), _int_at_least(kernel, 1, "kernel", where)
+    stride, pad = _int_at_least(stride, 1, "stride", where), _int_at_least(pad, 0, "pad", where)
+    if kernel > size + 2 * pad:
+        raise ValueError(
+            f"conv_output_size: a window of {kernel} pixels is larger than {size} pixels padded "
+            f"by {pad} on each side ({size + 2 * pad})"
+        )
     return (size + 2 * pad - kernel) // stride + 1
 
 
@@ -81,8 +130,15 @@ def im2col_indices(
         (N, C·KH·KW, H_out·W_out): column k is the window of output pixel k
         (row by row), and its rows run over (c, p, q) in the order of
         ``W[f].ravel()``.
+
+    Raises
+    ------
+    TypeError
+        If ``x_shape`` is not a tuple of four ints, or a size is not an int.
+    ValueError
+        If a size is out of range or the window is larger than the padded image.
     """
-    _, C, H, W = x_shape
+    _, C, H, W = _check_window(x_shape, KH, KW, stride, pad, "im2col_indices")
     H_out = conv_output_size(H, KH, stride, pad)
     W_out = conv_output_size(W, KW, stride, pad)
     # Row r of a column is entry (c, p, q) of the window: channel, row, col.
@@ -104,9 +160,31 @@ def im2col(x: np.ndarray, KH: int, KW: int, stride: int = 1, pad: int = 0) -> np
     """Every KH × KW window of the zero-padded ``x`` (N, C, H, W) as a column.
 
     Returns an array of shape (N, C·KH·KW, H_out·W_out); see :func:`im2col_indices`.
+    Raises TypeError or ValueError for an ``x`` that is not a 4-D array of finite
+    numbers, and as :func:`im2col_indices` for the window.
     """
+    x = _float_array(x, "x", "im2col")
+    if x.ndim != 4:
+        raise ValueError(f"im2col needs x of shape (N, C, H, W), got {x.shape}")
+    _check_window(x.shape, KH, KW, stride, pad, "im2col")
     c, i, j = im2col_indices(x.shape, KH, KW, stride, pad)
     return _pad(x, pad)[:, c, i, j]
+
+
+def _check_cols(
+    cols: Any, x_shape: Any, KH: int, KW: int, stride: int, pad: int
+) -> np.ndarray:
+    """col2im's ``cols``: finite numbers, of the shape im2col gives for ``x_shape``."""
+    N, C, H, W = _check_window(x_shape, KH, KW, stride, pad, "col2im")
+    cols = _float_array(cols, "cols", "col2im")
+    L = conv_output_size(H, KH, stride, pad) * conv_output_size(W, KW, stride, pad)
+    if cols.shape != (N, C * KH * KW, L):
+        raise ValueError(
+            f"col2im: cols has shape {cols.shape}, but im2col of an image of shape "
+            f"{tuple(x_shape)} with KH={KH}, KW={KW}, stride={stride}, pad={pad} gives "
+            f"{(N, C * KH * KW, L)}"
+        )
+    return cols
 
 
 def col2im(
@@ -131,7 +209,14 @@ def col2im(
     Returns
     -------
     numpy.ndarray, shape (N, C, H, W)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`im2col_indices`, or if ``cols`` is not finite numbers of exactly
+        that shape (no broadcasting).
     """
+    cols = _check_cols(cols, x_shape, KH, KW, stride, pad)
     N, C, H, W = x_shape
     xp = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
     c, i, j = im2col_indices(x_shape, KH, KW, stride, pad)
@@ -167,30 +252,41 @@ def conv2d_forward(
 
     Raises
     ------
+    TypeError
+        If an array is not real numbers, or ``stride`` or ``pad`` is not an int.
     ValueError
         If the shapes do not fit together (x's channels are not W's, the kernel
-        is larger than the padded image, ...); the message names them.
+        is larger than the padded image, W has no filter or an empty kernel, ...);
+        the message names them. Or an array holds NaN or inf, ``stride`` < 1, ``pad`` < 0.
     """
-    x, W, b = _float_array(x, "x"), _float_array(W, "W"), _float_array(b, "b")
+    where = "conv2d_forward"
+    x, W, b = _float_array(x, "x", where), _float_array(W, "W", where), _float_array(b, "b", where)
     if x.ndim != 4 or W.ndim != 4 or b.ndim != 1:
         raise ValueError(
             "conv2d_forward needs x (N, C, H, W), W (F, C, KH, KW) and b (F,); got "
             f"x {x.shape}, W {W.shape}, b {b.shape}"
         )
-    stride, pad = _int_at_least(stride, 1, "stride"), _int_at_least(pad, 0, "pad")
+    stride, pad = _int_at_least(stride, 1, "stride", where), _int_at_least(pad, 0, "pad", where)
     N, C, H, W_in = x.shape
     F, C_w, KH, KW = W.shape
     if C != C_w:
         raise ValueError(
-            f"x {x.shape} has C = {C} channels but the kernel W {W.shape} expects C = {C_w}: "
-            "W's second axis must equal x's channel axis"
+            f"conv2d_forward: x {x.shape} has C = {C} channels but the kernel W {W.shape} "
+            f"expects C = {C_w}: W's second axis must equal x's channel axis"
         )
     if b.shape[0] != F:
-        raise ValueError(f"b has shape {b.shape} but W {W.shape} has F = {F} filters")
+        raise ValueError(
+            f"conv2d_forward: b has shape {b.shape} but W {W.shape} has F = {F} filters"
+        )
+    if F == 0 or KH == 0 or KW == 0:
+        raise ValueError(
+            f"conv2d_forward: W {W.shape} must have at least one filter and a kernel of at "
+            "least 1 × 1"
+        )
     if KH > H + 2 * pad or KW > W_in + 2 * pad:
         raise ValueError(
-            f"the kernel ({KH}, {KW}) of W {W.shape} is larger than the padded input "
-            f"({H + 2 * pad}, {W_in + 2 * pad}) (x {x.shape} with pad={pad})"
+            f"conv2d_forward: the kernel ({KH}, {KW}) of W {W.shape} is larger than the padded "
+            f"input ({H + 2 * pad}, {W_in + 2 * pad}) (x {x.shape} with pad={pad})"
         )
     H_out = conv_output_size(H, KH, stride, pad)
     W_out = conv_output_size(W_in, KW, stride, pad)
@@ -227,8 +323,15 @@ def conv2d_backward(
     dx : numpy.ndarray, shape (N, C, H, W_in)
     dW : numpy.ndarray, shape (F, C, KH, KW)
     db : numpy.ndarray, shape (F,)
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not what :func:`conv2d_forward` returned, or ``dout`` is not numbers.
+    ValueError
+        If ``dout`` does not have the output's shape, or holds NaN or inf.
     """
-    x_shape, cols, W, stride, pad = cache
+    x_shape, cols, W, stride, pad = _unpack_cache(cache, "conv2d_backward", _CONV_CACHE)
     N, F = x_shape[0], W.shape[0]
     H_out = conv_output_size(x_shape[2], W.shape[2], stride, pad)
     W_out = conv_output_size(x_shape[3], W.shape[3], stride, pad)
@@ -267,17 +370,24 @@ def maxpool2d_forward(
 
     Raises
     ------
+    TypeError
+        If ``x`` is not real numbers, or ``size`` or ``stride`` is not an int.
     ValueError
-        If ``x`` is not 4-D or the window is larger than the image.
+        If ``x`` is not 4-D or holds NaN or inf, ``size`` or ``stride`` < 1, or the
+        window is larger than the image.
     """
-    x = _float_array(x, "x")
+    where = "maxpool2d_forward"
+    x = _float_array(x, "x", where)
     if x.ndim != 4:
         raise ValueError(f"maxpool2d_forward needs x of shape (N, C, H, W), got {x.shape}")
-    size = _int_at_least(size, 1, "size")
-    stride = size if stride is None else _int_at_least(stride, 1, "stride")
+    size = _int_at_least(size, 1, "size", where)
+    stride = size if stride is None else _int_at_least(stride, 1, "stride", where)
     N, C, H, W = x.shape
     if size > H or size > W:
-        raise ValueError(f"the pooling window ({size}, {size}) is larger than the image {x.shape}")
+        raise ValueError(
+            f"maxpool2d_forward: the pooling window ({size}, {size}) is larger than the image "
+            f"{x.shape}"
+        )
     H_out, W_out = conv_output_size(H, size, stride), conv_output_size(W, size, stride)
     # Every channel of every image as its own one-channel image: its windows as columns.
     _, i, j = im2col_indices((N * C, 1, H, W), size, size, stride)
@@ -308,8 +418,15 @@ def maxpool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
         ``dout`` added at the winners' positions (``np.add.at``: with
         overlapping windows an entry can win several times and receives every
         share).
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not what :func:`maxpool2d_forward` returned, or ``dout`` is not numbers.
+    ValueError
+        If ``dout`` does not have the output's shape, or holds NaN or inf.
     """
-    x_shape, argmax = cache
+    x_shape, argmax = _unpack_cache(cache, "maxpool2d_backward", _POOL_CACHE)
     dout = _same_shape(dout, argmax[0].shape, "maxpool2d_backward")
     dx = np.zeros(x_shape)
     np.add.at(dx, argmax, dout)

@@ -15,6 +15,9 @@ and every loss is a mean over the batch.
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,21 +42,159 @@ __all__ = [
 ]
 
 
-def _float_array(a: Any, name: str) -> np.ndarray:
-    arr = np.asarray(a)
+# ------------------------------------------------------------- validators
+# Shared by every module of the package that checks what a learner passed: each error
+# names the function, the parameter, what it must be and what it got.
+def _describe(value: Any) -> str:
+    """A value as an error message shows it: short values as typed, others by kind and shape."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} (dtype {value.dtype})"
+    if type(value).__name__ == "Tensor":
+        return f"a Tensor of shape {value.shape}"
+    if isinstance(value, tuple):
+        kinds = ", ".join(type(item).__name__ for item in value[:6])
+        return f"a tuple of {len(value)}: ({kinds}{', ...' if len(value) > 6 else ''})"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item(s)"
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, str | numbers.Number):
+        text = repr(value)
+        text = text if len(text) <= 40 else text[:37] + "..."
+        return f"{text} ({_a(type(value).__name__)})"
+    return _a(type(value).__name__)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _prefix(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+_KINDS = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes",
+          "O": "Python objects", "M": "dates", "m": "time spans", "V": "records"}
+
+
+def _not_numbers(a: Any, arr: np.ndarray) -> str:
+    """What ``a`` (as the array ``arr``) is, when it is not the numbers it should be."""
+    if arr.dtype.kind == "O" and not isinstance(a, list | tuple):
+        return _describe(a)  # None, a Tensor, a dict, ...
+    return f"an array of {_KINDS.get(arr.dtype.kind, str(arr.dtype))} (dtype {arr.dtype})"
+
+
+def _float_array(a: Any, name: str, where: str = "") -> np.ndarray:
+    """``a`` as a float array of real, finite numbers (ints and bools are converted).
+
+    Raises TypeError if ``a`` is not numbers in a rectangular shape (None, strings, complex,
+    a ragged list, a Tensor) and ValueError if it holds NaN or inf.
+    """
+    try:
+        arr = np.asarray(a)
+    except (TypeError, ValueError):  # a ragged nested list
+        raise TypeError(
+            f"{_prefix(where)}{name} must be an array of real numbers in a rectangular shape, "
+            f"got a ragged {type(a).__name__} (rows of different lengths)"
+        ) from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+        got = _not_numbers(a, arr)
+        tensor = got.startswith("a Tensor")
+        hint = " (the layers work on NumPy arrays: pass t.data)" if tensor else ""
+        raise TypeError(f"{_prefix(where)}{name} must be an array of real numbers, got {got}{hint}")
     arr = arr.astype(np.float64, copy=False) if arr.dtype.kind != "f" else arr
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        bad = np.argwhere(~np.isfinite(arr))
+        first = tuple(int(i) for i in bad[0])
+        where_first = f", the first at index {first}: {arr[first]}" if arr.ndim else f": {arr[()]}"
+        raise ValueError(
+            f"{_prefix(where)}{name} contains {len(bad)} NaN or infinite value(s){where_first}"
+        )
     return arr
 
 
-def _same_shape(dout: np.ndarray, shape: tuple[int, ...], layer: str) -> np.ndarray:
-    dout = np.asarray(dout)
+def _int_at_least(value: Any, low: int, name: str, where: str = "") -> int:
+    """An int (a Python or NumPy integer, not a bool) that is at least ``low``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{_prefix(where)}{name} must be an int >= {low}, got {_describe(value)}")
+    if value < low:
+        raise ValueError(f"{_prefix(where)}{name} must be an int >= {low}, got {value!r}")
+    return int(value)
+
+
+def _real_number(
+    value: Any, name: str, must: str, ok: Callable[[float], bool], where: str = ""
+) -> float:
+    """A real number (not a bool, a string or an array of several) for which ``ok`` holds.
+
+    ``must`` says what it must be ("a positive number"); NaN fails every ``ok``.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{_prefix(where)}{name} must be {must}, got {_describe(value)}")
+    if not ok(float(value)):
+        raise ValueError(f"{_prefix(where)}{name} must be {must}, got {value!r}")
+    return float(value)
+
+
+def _positive_number(value: Any, name: str, where: str = "", *, allow_inf: bool = False) -> float:
+    """A number > 0, finite unless ``allow_inf``."""
+    return _real_number(value, name, "a positive number",
+                        lambda v: v > 0 and (allow_inf or math.isfinite(v)), where)
+
+
+def _same_shape(dout: Any, shape: tuple[int, ...], layer: str) -> np.ndarray:
+    """``dout`` for a backward pass: real, finite, and of the forward output's shape."""
+    dout = _float_array(dout, "dout", layer)
     if dout.shape != shape:
         raise ValueError(f"{layer}: dout has shape {dout.shape}, but the output had shape {shape}")
     return dout
+
+
+def _unpack_cache(cache: Any, layer: str, parts: tuple) -> tuple:
+    """The cache a ``*_backward`` was given, checked to be what its ``*_forward`` returned.
+
+    ``parts`` has one entry per item of the cache: an int is the ndim of an array, a type
+    (or tuple of types) is what the item must be an instance of.
+    """
+
+    def fits(item: Any, part: Any) -> bool:
+        if isinstance(part, int):
+            return isinstance(item, np.ndarray) and item.ndim == part
+        return isinstance(item, part)
+
+    if not (isinstance(cache, tuple) and len(cache) == len(parts)
+            and all(fits(item, part) for item, part in zip(cache, parts, strict=True))):
+        forward = layer.replace("_backward", "_forward")
+        raise TypeError(
+            f"{layer} needs the cache that {forward} returned (its second value), got "
+            f"{_describe(cache)}"
+        )
+    return cache
+
+
+def _array_cache(cache: Any, layer: str) -> np.ndarray:
+    """The cache of an activation: the array its forward pass kept."""
+    if not isinstance(cache, np.ndarray | np.floating):
+        forward = layer.replace("_backward", "_forward")
+        raise TypeError(
+            f"{layer} needs the cache that {forward} returned (its second value, an array), "
+            f"got {_describe(cache)}"
+        )
+    return cache
+
+
+def _scalar_dout(dout: Any, layer: str) -> float:
+    """``dout`` of a loss: dL/d(loss), one number (1.0 when the loss is the final one)."""
+    return _real_number(dout, "dout", "a finite number (dL/d(loss), 1.0 for the final loss)",
+                        math.isfinite, layer)
+
+
+# What each forward pass keeps in its cache, for _unpack_cache: an int is an array's ndim.
+_DENSE_CACHE = (2, 2)  # x (N, D_in), W (D_in, D_out)
+_SOFTMAX_CE_CACHE = (2, 1)  # p (N, C), labels (N,)
+_MSE_CACHE = ((np.ndarray, np.floating),)  # pred - target, of any shape
 
 
 # ------------------------------------------------------------------ dense
@@ -77,10 +218,14 @@ def dense_forward(
 
     Raises
     ------
+    TypeError
+        If an input is not an array of real numbers (None, strings, a ragged list, a Tensor).
     ValueError
-        If the shapes do not fit together (the message names them).
+        If the shapes do not fit together (the message names them), or an input holds
+        NaN or inf.
     """
-    x, W, b = _float_array(x, "x"), _float_array(W, "W"), _float_array(b, "b")
+    where = "dense_forward"
+    x, W, b = _float_array(x, "x", where), _float_array(W, "W", where), _float_array(b, "b", where)
     if x.ndim != 2 or W.ndim != 2 or b.ndim != 1:
         raise ValueError(
             f"dense_forward needs x (N, D_in), W (D_in, D_out), b (D_out,); got x {x.shape}, "
@@ -88,11 +233,13 @@ def dense_forward(
         )
     if x.shape[1] != W.shape[0]:
         raise ValueError(
-            f"cannot multiply x {x.shape} @ W {W.shape}: inner dimensions {x.shape[1]} and "
-            f"{W.shape[0]} differ"
+            f"dense_forward: cannot multiply x {x.shape} @ W {W.shape}: inner dimensions "
+            f"{x.shape[1]} and {W.shape[0]} differ"
         )
     if b.shape[0] != W.shape[1]:
-        raise ValueError(f"b has shape {b.shape} but W has {W.shape[1]} output columns")
+        raise ValueError(
+            f"dense_forward: b has shape {b.shape} but W has {W.shape[1]} output columns"
+        )
     return x @ W + b, (x, W)
 
 
@@ -111,8 +258,15 @@ def dense_backward(
     dx : numpy.ndarray, shape (N, D_in)
     dW : numpy.ndarray, shape (D_in, D_out)
     db : numpy.ndarray, shape (D_out,)
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not what :func:`dense_forward` returned, or ``dout`` is not real numbers.
+    ValueError
+        If ``dout`` does not have the output's shape, or holds NaN or inf.
     """
-    x, W = cache
+    x, W = _unpack_cache(cache, "dense_backward", _DENSE_CACHE)
     dout = _same_shape(dout, (x.shape[0], W.shape[1]), "dense_backward")
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
 
@@ -122,78 +276,115 @@ affine_backward = dense_backward
 
 
 # ------------------------------------------------------------ activations
+# Every activation takes an array of any shape (a number too). Its backward pass refuses a
+# cache that is not an array (TypeError) and a dout of another shape, or with NaN (ValueError).
 def sigmoid_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Elementwise logistic function ``a = 1 / (1 + exp(-z))``, computed without overflow.
 
     Returns ``(a, cache)`` with ``cache = a``: the derivative needs only the output.
     """
-    z = _float_array(z, "z")
+    z = _float_array(z, "z", "sigmoid_forward")
     a = 0.5 * (1.0 + np.tanh(0.5 * z))  # the same function, and stable for any z
     return a, a
 
 
 def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dL/dz = dL/da * a (1 - a)."""
-    a = cache
+    a = _array_cache(cache, "sigmoid_backward")
     return _same_shape(dout, a.shape, "sigmoid_backward") * a * (1.0 - a)
 
 
 def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Elementwise ``a = tanh(z)``; ``cache = a``."""
-    a = np.tanh(_float_array(z, "z"))
+    a = np.tanh(_float_array(z, "z", "tanh_forward"))
     return a, a
 
 
 def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dL/dz = dL/da * (1 - a²)."""
-    a = cache
+    a = _array_cache(cache, "tanh_backward")
     return _same_shape(dout, a.shape, "tanh_backward") * (1.0 - a * a)
 
 
 def relu_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Elementwise ``a = max(0, z)``; ``cache = z``."""
-    z = _float_array(z, "z")
+    z = _float_array(z, "z", "relu_forward")
     return np.maximum(z, 0.0), z
 
 
 def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dL/dz = dL/da where z > 0, else 0 (the derivative at the kink z = 0 is taken as 0)."""
-    z = cache
+    z = _array_cache(cache, "relu_backward")
     return _same_shape(dout, z.shape, "relu_backward") * (z > 0)
 
 
 # ------------------------------------------------------------------ losses
-def check_labels(labels: Any, n_samples: int, n_classes: int) -> np.ndarray:
+def check_labels(
+    labels: Any, n_samples: int, n_classes: int, *, where: str = "check_labels"
+) -> np.ndarray:
     """Validate integer class labels: one per sample, each in ``0 .. n_classes - 1``.
+
+    Floats that are whole numbers (``[0.0, 2.0]``, as read from a file) are accepted and
+    returned as ints; booleans are not labels. ``where`` names the function in the errors.
 
     Raises
     ------
+    TypeError
+        If the labels are not numbers (None, strings, booleans, a ragged list), or
+        ``n_samples`` / ``n_classes`` is not an int.
     ValueError
-        If there is not one label per sample, or a label is out of range or not an integer.
+        If there is not one label per sample, a label is not a whole number or is out of
+        range, or ``n_classes`` < 1.
     """
-    y = np.asarray(labels)
+    n_samples = _int_at_least(n_samples, 0, "n_samples", where)
+    n_classes = _int_at_least(n_classes, 1, "n_classes", where)
+    must = f"labels must be integer class indices 0..{n_classes - 1}"
+    try:
+        y = np.asarray(labels)
+    except (TypeError, ValueError):  # a ragged nested list
+        raise TypeError(f"{where}: {must}, got a ragged {type(labels).__name__}") from None
+    if y.dtype.kind not in "iuf":
+        raise TypeError(f"{where}: {must}, got {_not_numbers(labels, y)}")
     if y.ndim != 1:
-        raise ValueError(f"labels must be a 1-D array of class indices, got shape {y.shape}")
+        one_hot = " (one-hot rows? pass labels.argmax(axis=1))" if y.ndim == 2 else ""
+        raise ValueError(
+            f"{where}: labels must be a 1-D array of class indices, got shape {y.shape}{one_hot}"
+        )
     if y.shape[0] != n_samples:
         raise ValueError(
-            f"logits and labels have different batch sizes: {n_samples} rows of logits but "
-            f"{y.shape[0]} labels"
+            f"{where}: logits and labels have different batch sizes: {n_samples} rows of "
+            f"logits but {y.shape[0]} labels"
         )
-    if y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0):
-        y = y.astype(np.int64)
-    if y.dtype.kind not in "iu":
-        raise ValueError(f"labels must be integer class indices, got dtype {y.dtype}")
+    if y.dtype.kind == "f":
+        finite = np.isfinite(y)
+        whole = finite & (np.mod(np.where(finite, y, 0.5), 1) == 0)
+        if not whole.all():
+            raise ValueError(f"{where}: {must}, got {y[~whole][0]} (not a whole number)")
     if y.size and (y.min() < 0 or y.max() >= n_classes):
         bad = y[(y < 0) | (y >= n_classes)]
         raise ValueError(
-            f"labels out of range: {bad[:5].tolist()} (with {n_classes} classes a label must be "
-            f"in 0..{n_classes - 1})"
+            f"{where}: labels out of range: {bad[:5].tolist()} (with {n_classes} classes a "
+            f"label must be in 0..{n_classes - 1})"
         )
-    return y
+    return y.astype(np.int64) if y.dtype.kind == "f" else y
+
+
+def _logits(logits: Any, where: str) -> np.ndarray:
+    """Logits (N, C) of real, finite numbers, with at least one class."""
+    logits = _float_array(logits, "logits", where)
+    if logits.ndim != 2:
+        raise ValueError(f"{where}: logits must have shape (N, C), got {logits.shape}")
+    if logits.shape[1] == 0:
+        raise ValueError(f"{where}: logits {logits.shape} have no classes (C = 0)")
+    return logits
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise ``log softmax``, stable for any logits: the max is subtracted first."""
+    """Row-wise ``log softmax``, stable for any logits: the max is subtracted first.
+
+    Raises TypeError or ValueError unless ``logits`` is an (N, C) array of finite numbers, C >= 1.
+    """
+    logits = _logits(logits, "log_softmax")
     shifted = logits - logits.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
@@ -218,11 +409,17 @@ def softmax_cross_entropy_forward(
     loss : float
     cache : tuple
         ``(p, labels)``: the probabilities and the labels.
+
+    Raises
+    ------
+    TypeError
+        If the logits are not real numbers or the labels not integers (see :func:`check_labels`).
+    ValueError
+        If the logits are not (N, C) with N, C >= 1, or a label is missing or out of range.
     """
-    logits = _float_array(logits, "logits")
-    if logits.ndim != 2:
-        raise ValueError(f"logits must have shape (N, C), got {logits.shape}")
-    y = check_labels(labels, logits.shape[0], logits.shape[1])
+    where = "softmax_cross_entropy_forward"
+    logits = _logits(logits, where)
+    y = check_labels(labels, logits.shape[0], logits.shape[1], where=where)
     if logits.shape[0] == 0:
         raise ValueError("softmax_cross_entropy_forward got an empty batch")
     logp = log_softmax(logits)
@@ -231,11 +428,15 @@ def softmax_cross_entropy_forward(
 
 
 def softmax_cross_entropy_backward(dout: float, cache: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """dL/dlogits = (p - onehot(labels)) / N, times ``dout`` (1.0 when L is the final loss)."""
-    p, y = cache
+    """dL/dlogits = (p - onehot(labels)) / N, times ``dout`` (1.0 when L is the final loss).
+
+    Raises TypeError if ``cache`` is not what the forward pass returned or ``dout`` is not
+    a number, ValueError if ``dout`` is NaN or inf.
+    """
+    p, y = _unpack_cache(cache, "softmax_cross_entropy_backward", _SOFTMAX_CE_CACHE)
     dlogits = p.copy()
     dlogits[np.arange(len(y)), y] -= 1.0
-    return float(dout) * dlogits / len(y)
+    return _scalar_dout(dout, "softmax_cross_entropy_backward") * dlogits / len(y)
 
 
 def mse_forward(pred: np.ndarray, target: np.ndarray) -> tuple[float, tuple[np.ndarray]]:
@@ -249,10 +450,22 @@ def mse_forward(pred: np.ndarray, target: np.ndarray) -> tuple[float, tuple[np.n
     loss : float
     cache : tuple
         ``(pred - target,)``.
+
+    Raises
+    ------
+    TypeError
+        If ``pred`` or ``target`` is not an array of real numbers.
+    ValueError
+        If their shapes differ (no broadcasting: a (N,) target against (N, 1)
+        predictions would compare every prediction with every target), they are
+        empty, or they hold NaN or inf.
     """
-    pred, target = _float_array(pred, "pred"), _float_array(target, "target")
+    where = "mse_forward"
+    pred, target = _float_array(pred, "pred", where), _float_array(target, "target", where)
     if pred.shape != target.shape:
-        raise ValueError(f"pred has shape {pred.shape} but target has shape {target.shape}")
+        raise ValueError(
+            f"mse_forward: pred has shape {pred.shape} but target has shape {target.shape}"
+        )
     if pred.size == 0:
         raise ValueError("mse_forward got empty arrays")
     diff = pred - target
@@ -261,5 +474,5 @@ def mse_forward(pred: np.ndarray, target: np.ndarray) -> tuple[float, tuple[np.n
 
 def mse_backward(dout: float, cache: tuple[np.ndarray]) -> np.ndarray:
     """dL/dpred = 2 (pred - target) / size, times ``dout``."""
-    (diff,) = cache
-    return float(dout) * 2.0 * diff / diff.size
+    (diff,) = _unpack_cache(cache, "mse_backward", _MSE_CACHE)
+    return _scalar_dout(dout, "mse_backward") * 2.0 * diff / diff.size

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dense import _float_array, _same_shape
+from .dense import _float_array, _positive_number, _same_shape, _unpack_cache
 
 __all__ = ["batchnorm_forward", "batchnorm_backward"]
+
+_CACHE = (2, 1, 1)  # x_hat (N, D), gamma (D,), inv_std (D,): for _unpack_cache
 
 
 def batchnorm_forward(
@@ -50,12 +52,15 @@ def batchnorm_forward(
 
     Raises
     ------
+    TypeError
+        If an array is not real numbers, or ``eps`` is not a number.
     ValueError
         If ``x`` is not a non-empty (N, D) batch, ``gamma`` or ``beta`` is not
-        (D,), or ``eps`` is not positive.
+        (D,), an array holds NaN or inf, or ``eps`` is not a positive finite number.
     """
-    x = _float_array(x, "x")
-    gamma, beta = _float_array(gamma, "gamma"), _float_array(beta, "beta")
+    where = "batchnorm_forward"
+    x = _float_array(x, "x", where)
+    gamma, beta = _float_array(gamma, "gamma", where), _float_array(beta, "beta", where)
     if x.ndim != 2:
         raise ValueError(f"batchnorm_forward needs x of shape (N, D), got {x.shape}")
     N, D = x.shape
@@ -63,10 +68,10 @@ def batchnorm_forward(
         raise ValueError(f"batchnorm_forward got an empty batch (x has shape {x.shape})")
     if gamma.shape != (D,) or beta.shape != (D,):
         raise ValueError(
-            f"gamma {gamma.shape} and beta {beta.shape} must both have shape ({D},) for x {x.shape}"
+            f"batchnorm_forward: gamma {gamma.shape} and beta {beta.shape} must both have shape "
+            f"({D},) for x {x.shape}"
         )
-    if not (isinstance(eps, int | float) and eps > 0):
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    eps = _positive_number(eps, "eps", where)
     mu = x.mean(axis=0)
     var = ((x - mu) ** 2).mean(axis=0)
     inv_std = 1.0 / np.sqrt(var + eps)
@@ -100,8 +105,15 @@ def batchnorm_backward(
     dx : numpy.ndarray, shape (N, D)
     dgamma : numpy.ndarray, shape (D,)
     dbeta : numpy.ndarray, shape (D,)
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not what :func:`batchnorm_forward` returned, or ``dout`` is not numbers.
+    ValueError
+        If ``dout`` does not have the output's shape, or holds NaN or inf.
     """
-    x_hat, gamma, inv_std = cache
+    x_hat, gamma, inv_std = _unpack_cache(cache, "batchnorm_backward", _CACHE)
     dout = _same_shape(dout, x_hat.shape, "batchnorm_backward")
     N = x_hat.shape[0]
     dbeta = dout.sum(axis=0)

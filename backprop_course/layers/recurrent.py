@@ -20,10 +20,11 @@ time every ``truncate`` steps.
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
-from .dense import _float_array, _same_shape
+from .dense import _describe, _float_array, _same_shape, _unpack_cache
 
 __all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward"]
 
@@ -37,17 +38,37 @@ def _check_weights(Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray, where: str) ->
     H = Wx.shape[1]
     if Wh.shape != (H, H):
         raise ValueError(
-            f"Wh has shape {Wh.shape} but Wx {Wx.shape} has H = {H}: Wh must be (H, H)"
+            f"{where}: Wh has shape {Wh.shape} but Wx {Wx.shape} has H = {H}: Wh must be (H, H)"
         )
     if b.shape != (H,):
-        raise ValueError(f"b has shape {b.shape} but Wx {Wx.shape} has H = {H} hidden units")
+        raise ValueError(
+            f"{where}: b has shape {b.shape} but Wx {Wx.shape} has H = {H} hidden units"
+        )
 
 
 def _check_truncate(truncate: object) -> None:
     if truncate is None:
         return
-    if isinstance(truncate, bool) or not isinstance(truncate, numbers.Integral) or truncate < 1:
-        raise ValueError(f"truncate must be a positive int or None, got {truncate!r}")
+    if isinstance(truncate, bool) or not isinstance(truncate, numbers.Integral):
+        raise TypeError(
+            f"rnn_backward: truncate must be a positive int or None, got {_describe(truncate)}"
+        )
+    if truncate < 1:
+        raise ValueError(f"rnn_backward: truncate must be a positive int or None, got {truncate!r}")
+
+
+_STEP_CACHE = (2, 2, 2, 2, 2)  # x_t, h_prev, Wx, Wh, h_t: 2-D arrays, for _unpack_cache
+
+
+def _sequence_cache(cache: Any) -> list:
+    """rnn_backward's cache: the non-empty list of step caches that rnn_forward returned."""
+    if not (isinstance(cache, list) and cache
+            and all(isinstance(step, tuple) and len(step) == 5 for step in cache)):
+        raise TypeError(
+            "rnn_backward needs the cache that rnn_forward returned (its second value, a list "
+            f"of step caches), got {_describe(cache)}"
+        )
+    return [_unpack_cache(step, "rnn_backward", _STEP_CACHE) for step in cache]
 
 
 # --------------------------------------------------------------- one step
@@ -74,17 +95,26 @@ def rnn_step_forward(
 
     Raises
     ------
+    TypeError
+        If an input is not an array of real numbers.
     ValueError
-        If the shapes do not fit together (the message names them).
+        If the shapes do not fit together (the message names them), or an input holds
+        NaN or inf.
     """
-    x_t, h_prev = _float_array(x_t, "x_t"), _float_array(h_prev, "h_prev")
-    Wx, Wh, b = _float_array(Wx, "Wx"), _float_array(Wh, "Wh"), _float_array(b, "b")
-    _check_weights(Wx, Wh, b, "rnn_step_forward")
+    where = "rnn_step_forward"
+    x_t, h_prev = _float_array(x_t, "x_t", where), _float_array(h_prev, "h_prev", where)
+    Wx, Wh = _float_array(Wx, "Wx", where), _float_array(Wh, "Wh", where)
+    b = _float_array(b, "b", where)
+    _check_weights(Wx, Wh, b, where)
     if x_t.ndim != 2 or x_t.shape[1] != Wx.shape[0]:
-        raise ValueError(f"x_t has shape {x_t.shape} but Wx {Wx.shape} needs (N, {Wx.shape[0]})")
+        raise ValueError(
+            f"rnn_step_forward: x_t has shape {x_t.shape} but Wx {Wx.shape} needs "
+            f"(N, {Wx.shape[0]})"
+        )
     if h_prev.shape != (x_t.shape[0], Wx.shape[1]):
         raise ValueError(
-            f"h_prev has shape {h_prev.shape} but x_t {x_t.shape} and Wx {Wx.shape} need "
+            f"rnn_step_forward: h_prev has shape {h_prev.shape} but x_t {x_t.shape} and Wx "
+            f"{Wx.shape} need "
             f"({x_t.shape[0]}, {Wx.shape[1]})"
         )
     h_t = np.tanh(x_t @ Wx + h_prev @ Wh + b)
@@ -105,8 +135,15 @@ def rnn_step_backward(dh: np.ndarray, cache: tuple) -> tuple[np.ndarray, ...]:
     dWx : numpy.ndarray, shape (D, H)
     dWh : numpy.ndarray, shape (H, H)
     db : numpy.ndarray, shape (H,)
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not what :func:`rnn_step_forward` returned, or ``dh`` is not numbers.
+    ValueError
+        If ``dh`` does not have h_t's shape, or holds NaN or inf.
     """
-    x_t, h_prev, Wx, Wh, h_t = cache
+    x_t, h_prev, Wx, Wh, h_t = _unpack_cache(cache, "rnn_step_backward", _STEP_CACHE)
     dh = _same_shape(dh, h_t.shape, "rnn_step_backward")
     delta = dh * (1.0 - h_t * h_t)  # through the tanh
     dx_t, dh_prev = delta @ Wx.T, delta @ Wh.T
@@ -138,24 +175,32 @@ def rnn_forward(
 
     Raises
     ------
+    TypeError
+        If an input is not an array of real numbers.
     ValueError
-        If the sequence is empty (T = 0) or the shapes do not fit together.
+        If the sequence is empty (T = 0), the shapes do not fit together, or an input
+        holds NaN or inf.
     """
-    x = _float_array(x, "x")
+    where = "rnn_forward"
+    x = _float_array(x, "x", where)
     if x.ndim != 3:
         raise ValueError(f"rnn_forward needs x of shape (N, T, D), got {x.shape}")
     if x.shape[1] == 0:
         raise ValueError(f"rnn_forward got a sequence of length 0 (x has shape {x.shape})")
-    h0, Wx = _float_array(h0, "h0"), _float_array(Wx, "Wx")
+    h0, Wx = _float_array(h0, "h0", where), _float_array(Wx, "Wx", where)
+    Wh, b = _float_array(Wh, "Wh", where), _float_array(b, "b", where)
     if Wx.ndim != 2 or x.shape[2] != Wx.shape[0]:
         raise ValueError(
-            f"x {x.shape} has D = {x.shape[2]} inputs per step, but Wx {Wx.shape} must be "
-            f"({x.shape[2]}, H)"
+            f"rnn_forward: x {x.shape} has D = {x.shape[2]} inputs per step, but Wx {Wx.shape} "
+            f"must be ({x.shape[2]}, H)"
         )
+    _check_weights(Wx, Wh, b, where)
     if h0.shape != (x.shape[0], Wx.shape[1]):
+        time_major = h0.ndim == 2 and h0.shape[0] == x.shape[1] != x.shape[0]
+        batch_first = " (x is batch first: (N, T, D), not (T, N, D))" if time_major else ""
         raise ValueError(
-            f"h0 has shape {h0.shape} but x {x.shape} and Wx {Wx.shape} need "
-            f"({x.shape[0]}, {Wx.shape[1]})"
+            f"rnn_forward: h0 has shape {h0.shape} but x {x.shape} and Wx {Wx.shape} need "
+            f"({x.shape[0]}, {Wx.shape[1]}){batch_first}"
         )
     steps, h_t = [], h0
     for t in range(x.shape[1]):
@@ -197,7 +242,17 @@ def rnn_backward(
     dWx : numpy.ndarray, shape (D, H)
     dWh : numpy.ndarray, shape (H, H)
     db : numpy.ndarray, shape (H,)
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not what :func:`rnn_forward` returned, ``dh`` is not numbers,
+        or ``truncate`` is not an int.
+    ValueError
+        If ``dh`` does not have the shape of the hidden states, holds NaN or inf, or
+        ``truncate`` < 1.
     """
+    cache = _sequence_cache(cache)
     T = len(cache)
     _check_truncate(truncate)
     x_0, _, Wx, Wh, h_1 = cache[0]
