@@ -9,18 +9,14 @@ positive number.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .layers import check_labels, log_softmax
+from .layers.dense import _float_array
+from .nn import _as_tensor
 from .tensor import Tensor
 
 __all__ = ["mse", "binary_cross_entropy", "cross_entropy"]
-
-
-def _tensor(a: Any) -> Tensor:
-    return a if isinstance(a, Tensor) else Tensor(a)
 
 
 def mse(pred: Tensor, target: Tensor | np.ndarray) -> Tensor:
@@ -29,8 +25,15 @@ def mse(pred: Tensor, target: Tensor | np.ndarray) -> Tensor:
     ``pred`` and ``target`` must have the same shape: broadcasting a (N,) target
     against (N, 1) predictions would silently compare every prediction with every
     target, a classic bug, so it is an error here.
+
+    Raises
+    ------
+    TypeError
+        If ``pred`` or ``target`` is not real numbers (None, strings, a ragged list).
+    ValueError
+        If their shapes differ, they are empty, or they hold NaN or inf.
     """
-    pred, target = _tensor(pred), _tensor(target)
+    pred, target = _as_tensor(pred, "mse", "pred"), _as_tensor(target, "mse", "target")
     if pred.shape != target.shape:
         raise ValueError(
             f"mse needs pred and target of the same shape, got {pred.shape} and {target.shape}"
@@ -52,11 +55,21 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
     logits : Tensor
         The pre-sigmoid outputs ``z``, any shape.
     targets : array_like
-        Same shape, values in [0, 1] (usually 0 or 1).
+        Same shape, values in [0, 1] (usually 0 or 1; booleans count as 0 and 1).
+
+    Raises
+    ------
+    TypeError
+        If the logits or targets are not real numbers.
+    ValueError
+        If their shapes differ, they are empty, or a target is outside [0, 1] or NaN.
     """
-    logits = _tensor(logits)
+    where = "binary_cross_entropy"
+    logits = _as_tensor(logits, where, "logits")
+    targets = _float_array(targets.data if isinstance(targets, Tensor) else targets, "targets",
+                           where)
     # a copy: the backward pass needs the targets as they are now
-    y = np.array(targets.data if isinstance(targets, Tensor) else targets, dtype=np.float64)
+    y = np.array(targets, dtype=np.float64)
     if y.shape != logits.shape:
         raise ValueError(
             f"binary_cross_entropy needs logits and targets of the same shape, got "
@@ -64,8 +77,12 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
         )
     if logits.size == 0:
         raise ValueError("binary_cross_entropy got empty tensors")
-    if not np.isfinite(y).all() or (y < 0).any() or (y > 1).any():
-        raise ValueError("binary_cross_entropy targets must be in [0, 1]")
+    if (y < 0).any() or (y > 1).any():
+        bad = y[(y < 0) | (y > 1)]
+        raise ValueError(
+            f"binary_cross_entropy targets must be in [0, 1] (probabilities, or 0/1 labels), "
+            f"got {bad[:5].tolist()}"
+        )
     z = logits.data
     loss = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
     # ctx keeps the targets for second derivatives (chapter 13)
@@ -96,15 +113,22 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
 
     Raises
     ------
+    TypeError
+        If the logits are not real numbers, or the labels are not integers (see
+        :func:`~backprop_course.layers.check_labels`).
     ValueError
-        If the logits are not (N, C), the batch sizes differ, or a label is out of range.
+        If the logits are not (N, C) with N, C >= 1, the batch sizes differ, or a label
+        is out of range.
     """
-    logits = _tensor(logits)
+    logits = _as_tensor(logits, "cross_entropy", "logits")
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy needs logits of shape (N, C), got {logits.shape}")
     if logits.shape[0] == 0:
         raise ValueError("cross_entropy got an empty batch")
-    y = check_labels(labels.data if isinstance(labels, Tensor) else labels, *logits.shape)
+    if logits.shape[1] == 0:
+        raise ValueError(f"cross_entropy: logits {logits.shape} have no classes (C = 0)")
+    y = check_labels(labels.data if isinstance(labels, Tensor) else labels, *logits.shape,
+                     where="cross_entropy")
     y = y.copy()  # the backward pass needs the labels as they are now
     logp = log_softmax(logits.data)
     n = len(y)

@@ -17,15 +17,26 @@ transpose).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import init as initialisers
+from .layers.dense import _describe, _int_at_least
 from .tensor import Tensor
 
 __all__ = ["Module", "linear", "Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP"]
+
+
+def _as_tensor(a: Any, where: str, name: str) -> Tensor:
+    """``a`` as a Tensor (arrays and lists become constants); an error names the caller."""
+    if isinstance(a, Tensor):
+        return a
+    try:
+        return Tensor(a)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{where} got a bad {name}: {err}") from None
 
 
 def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor:
@@ -40,8 +51,13 @@ def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor
     x : Tensor or array, shape (N, D_in) or (D_in,)
     W : Tensor, shape (D_in, D_out)
     b : Tensor, shape (D_out,), optional
+
+    An array given for ``W`` or ``b`` is a constant (it gets no gradient). Raises
+    TypeError for an input that is not real numbers and ValueError for shapes that do
+    not fit (no broadcasting of the bias) or NaN or inf.
     """
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x, W = _as_tensor(x, "linear", "x"), _as_tensor(W, "linear", "W")
+    b = None if b is None else _as_tensor(b, "linear", "b")
     xd, Wd = x.data, W.data
     if xd.ndim not in (1, 2) or Wd.ndim != 2:
         raise ValueError(
@@ -49,13 +65,13 @@ def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor
         )
     if xd.shape[-1] != Wd.shape[0]:
         raise ValueError(
-            f"cannot multiply {x.shape} @ {W.shape}: inner dimensions {xd.shape[-1]} and "
-            f"{Wd.shape[0]} differ"
+            f"linear: cannot multiply {x.shape} @ {W.shape}: inner dimensions {xd.shape[-1]} "
+            f"and {Wd.shape[0]} differ"
         )
     z = xd @ Wd
     if b is not None:
         if b.shape != (Wd.shape[1],):
-            raise ValueError(f"bias has shape {b.shape}, expected ({Wd.shape[1]},)")
+            raise ValueError(f"linear: bias has shape {b.shape}, expected ({Wd.shape[1]},)")
         z += b.data
     prev = (x, W) if b is None else (x, W, b)
     needs = (W,) * x.requires_grad + (x,) * W.requires_grad  # dx = g W^T, dW = x^T g
@@ -124,6 +140,17 @@ class Module:
         return sum(p.size for p in self.parameters())
 
 
+def _check_name(name: Any, choices: dict, what: str, where: str) -> str:
+    """One of the names ``choices`` knows: TypeError if not a string, ValueError if unknown."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{where}: {what} must be a name, one of {sorted(choices)}; got {_describe(name)}"
+        )
+    if name not in choices:
+        raise ValueError(f"{where}: unknown {what} {name!r}; choose one of {sorted(choices)}")
+    return name
+
+
 _INITIALISERS: dict[str, Callable[..., np.ndarray]] = {
     "xavier": initialisers.xavier_uniform,
     "glorot": initialisers.xavier_uniform,
@@ -145,6 +172,14 @@ class Linear(Module):
         How ``W`` is drawn (see :mod:`backprop_course.init`); ``b`` starts at zero.
     rng : int or numpy.random.Generator, optional
         Seed or generator for ``W``.
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int, ``bias`` is not True or False, ``init`` is not a
+        name, or ``rng`` is not a seed or Generator.
+    ValueError
+        If a size is < 1, ``init`` is an unknown name, or the seed is negative.
     """
 
     def __init__(
@@ -156,14 +191,17 @@ class Linear(Module):
         init: str = "xavier",
         rng: initialisers.RngLike = None,
     ) -> None:
-        if init not in _INITIALISERS:
-            raise ValueError(f"unknown init {init!r}; choose one of {sorted(_INITIALISERS)}")
+        in_features = _int_at_least(in_features, 1, "in_features", "Linear")
+        out_features = _int_at_least(out_features, 1, "out_features", "Linear")
+        if not isinstance(bias, bool | np.bool_):
+            raise TypeError(f"Linear: bias must be True or False, got {_describe(bias)}")
+        _check_name(init, _INITIALISERS, "init", "Linear")
         self.in_features, self.out_features = in_features, out_features
         self.W = Tensor(_INITIALISERS[init](in_features, out_features, rng), requires_grad=True)
         self.b = Tensor(np.zeros(out_features), requires_grad=True) if bias else None
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        x = x if isinstance(x, Tensor) else Tensor(x)
+        x = _as_tensor(x, "Linear", "input")
         if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r} expects inputs of shape (N, {self.in_features}), got {x.shape}"
@@ -177,8 +215,8 @@ class Linear(Module):
 class ReLU(Module):
     """Elementwise max(0, x)."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return x.relu()
+    def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        return _as_tensor(x, "ReLU", "input").relu()
 
     def __repr__(self) -> str:
         return "ReLU()"
@@ -187,8 +225,8 @@ class ReLU(Module):
 class Tanh(Module):
     """Elementwise tanh."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return x.tanh()
+    def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        return _as_tensor(x, "Tanh", "input").tanh()
 
     def __repr__(self) -> str:
         return "Tanh()"
@@ -197,8 +235,8 @@ class Tanh(Module):
 class Sigmoid(Module):
     """Elementwise logistic function."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return x.sigmoid()
+    def forward(self, x: Tensor | np.ndarray) -> Tensor:
+        return _as_tensor(x, "Sigmoid", "input").sigmoid()
 
     def __repr__(self) -> str:
         return "Sigmoid()"
@@ -217,13 +255,19 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        out = x if isinstance(x, Tensor) else Tensor(x)
+        out = _as_tensor(x, type(self).__name__, "input")
         for layer in self.layers:
             out = layer(out)
         return out
 
     def __getitem__(self, i: int) -> Module:
-        return self.layers[i]
+        try:
+            return self.layers[i]
+        except IndexError:
+            raise IndexError(
+                f"{type(self).__name__} has {len(self.layers)} layers (0..{len(self.layers) - 1}); "
+                f"index {i} is out of range"
+            ) from None
 
     def __len__(self) -> int:
         return len(self.layers)
@@ -252,6 +296,13 @@ class MLP(Sequential):
     init : str, optional
         The weights' initialiser; by default "he" for ReLU and "xavier" otherwise.
     rng : int or numpy.random.Generator, optional
+
+    Raises
+    ------
+    TypeError
+        If ``sizes`` is not a sequence of ints, or an activation or ``init`` is not a name.
+    ValueError
+        If there are fewer than two sizes, a size is < 1, or a name is unknown.
     """
 
     def __init__(
@@ -263,15 +314,21 @@ class MLP(Sequential):
         init: str | None = None,
         rng: initialisers.RngLike = None,
     ) -> None:
+        if isinstance(sizes, str) or not isinstance(sizes, Iterable):
+            raise TypeError(
+                f"MLP: sizes must be a list of ints such as [2, 8, 1] (input, hidden, output), "
+                f"got {_describe(sizes)}"
+            )
         sizes = list(sizes)
-        if len(sizes) < 2 or not all(isinstance(n, int | np.integer) and n >= 1 for n in sizes):
-            raise ValueError(f"sizes must be at least two positive ints, got {sizes}")
-        for name in (activation, output_activation):
-            if name is not None and name not in _ACTIVATIONS:
-                raise ValueError(
-                    f"unknown activation {name!r}; choose one of {sorted(_ACTIVATIONS)}"
-                )
-        init = init or ("he" if activation == "relu" else "xavier")
+        if len(sizes) < 2:
+            raise ValueError(f"MLP: sizes must be at least two positive ints, got {sizes}")
+        sizes = [_int_at_least(n, 1, f"sizes[{i}]", "MLP") for i, n in enumerate(sizes)]
+        _check_name(activation, _ACTIVATIONS, "activation", "MLP")
+        if output_activation is not None:
+            _check_name(output_activation, _ACTIVATIONS, "output_activation", "MLP")
+        if init is None:
+            init = "he" if activation == "relu" else "xavier"
+        _check_name(init, _INITIALISERS, "init", "MLP")
         generator = initialisers.as_rng(rng)
         layers: list[Module] = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
