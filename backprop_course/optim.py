@@ -6,44 +6,83 @@ The surface is PyTorch's: ``opt = SGD(model.parameters(), lr=0.1)``, then per st
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
+from .layers.dense import _describe, _positive_number, _real_number
 from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
-def _positive(name: str, value: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
+def _tensor_list(params: Any, where: str, *, one_tensor_ok: bool = False) -> list[Tensor]:
+    """``params`` as a list of Tensors, such as ``model.parameters()``.
+
+    A single Tensor is accepted as ``[tensor]`` only if ``one_tensor_ok`` (iterating a
+    Tensor would give its rows, copies that no update reaches). A Module, or anything that
+    is not an iterable of Tensors, is a TypeError.
+    """
+    if isinstance(params, Tensor):
+        if one_tensor_ok:
+            return [params]
+        raise TypeError(
+            f"{where} needs a list of Tensors, got a single Tensor of shape {params.shape}: "
+            "pass [w], or model.parameters()"
+        )
+    if callable(getattr(params, "parameters", None)):
+        raise TypeError(f"{where} needs model.parameters(), not the model {type(params).__name__}")
+    if isinstance(params, str) or not isinstance(params, Iterable):
+        raise TypeError(
+            f"{where} needs an iterable of Tensors such as model.parameters(), got "
+            f"{_describe(params)}"
+        )
+    params = list(params)
+    for i, p in enumerate(params):
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{where}: parameter {i} is {_describe(p)}, not a Tensor")
+    return params
 
 
 class Optimizer:
-    """Holds the parameters; ``zero_grad()`` forgets their gradients, ``step()`` updates them."""
+    """Holds the parameters; ``zero_grad()`` forgets their gradients, ``step()`` updates them.
+
+    ``step()`` updates every parameter that has a gradient and skips those whose ``grad``
+    is None (not used in the last backward pass), as PyTorch does; a step with no
+    gradient at all changes nothing.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not an iterable of Tensors (a model instead of
+        ``model.parameters()``, a single Tensor, an array).
+    ValueError
+        If there are no parameters, one does not have ``requires_grad=True``, or one
+        appears twice (it would be updated twice per step).
+    """
 
     def __init__(self, params: Iterable[Tensor]) -> None:
-        self.params = list(params)
+        name = type(self).__name__
+        self.params = _tensor_list(params, name)
         if not self.params:
             raise ValueError(
-                f"{type(self).__name__} got an empty parameter list: pass model.parameters() of a "
+                f"{name} got an empty parameter list: pass model.parameters() of a "
                 "model that has parameters"
             )
+        seen: dict[int, int] = {}
         for i, p in enumerate(self.params):
-            if not isinstance(p, Tensor):
-                raise TypeError(f"parameter {i} is a {type(p).__name__}, not a Tensor")
             if not p.requires_grad:
                 raise ValueError(
-                    f"parameter {i} (shape {p.shape}) does not have requires_grad=True"
+                    f"{name}: parameter {i} (shape {p.shape}) does not have requires_grad=True"
                 )
+            if id(p) in seen:
+                raise ValueError(
+                    f"{name}: parameter {i} is parameter {seen[id(p)]} again: it would be "
+                    "updated twice per step"
+                )
+            seen[id(p)] = i
+        self._shapes = [p.shape for p in self.params]
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to None (gradients accumulate otherwise)."""
@@ -55,10 +94,19 @@ class Optimizer:
         # and the operations that could turn finite values into infinite
         # derivatives raise where it happens, so a gradient from backward() is
         # finite. (A diverging run is stopped at its first non-finite loss.)
+        for i, (p, shape) in enumerate(zip(self.params, self._shapes, strict=True)):
+            if p.data.shape != shape:
+                raise ValueError(
+                    f"{type(self).__name__}.step(): parameter {i} has shape {p.data.shape} now but "
+                    f"had shape {shape} when the optimiser was made (was its .data replaced?): "
+                    "make a new optimiser for the new parameters"
+                )
         return [p.grad for p in self.params]
 
     def step(self) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} does not define step(): use SGD or Adam, or define it"
+        )
 
 
 class SGD(Optimizer):
@@ -69,14 +117,21 @@ class SGD(Optimizer):
     This is the rule of the 1986 paper, ``Δw(t) = -η ∂E/∂w + α Δw(t-1)`` with η = lr
     (the paper writes ε for η), as long as lr stays the same from step to step.
     Parameters whose ``grad`` is None (unused in the last backward pass) are left alone.
+
+    Raises
+    ------
+    TypeError
+        As :class:`Optimizer`, or if ``lr`` or ``momentum`` is not a number.
+    ValueError
+        As :class:`Optimizer`, or if ``lr`` is not a positive finite number or
+        ``momentum`` is outside [0, 1).
     """
 
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0) -> None:
         super().__init__(params)
-        self.lr = _positive("lr", lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = float(momentum)
+        self.lr = _positive_number(lr, "lr", "SGD")
+        self.momentum = _real_number(momentum, "momentum", "a number in [0, 1)",
+                                     lambda v: 0.0 <= v < 1.0, "SGD")
         self.velocity = [np.zeros_like(p.data) for p in self.params]
 
     def step(self) -> None:
@@ -95,7 +150,17 @@ class Adam(Optimizer):
 
     ``m ← β₁ m + (1-β₁) g``, ``v ← β₂ v + (1-β₂) g²``, and with the bias
     corrections ``m̂ = m / (1-β₁ᵗ)``, ``v̂ = v / (1-β₂ᵗ)``:
-    ``w ← w - lr · m̂ / (√v̂ + eps)``.
+    ``w ← w - lr · m̂ / (√v̂ + eps)``. A step at which no parameter has a gradient
+    changes nothing and does not count in t.
+
+    Raises
+    ------
+    TypeError
+        As :class:`Optimizer`, or if ``lr``, ``eps`` or a beta is not a number, or
+        ``betas`` is not a pair.
+    ValueError
+        As :class:`Optimizer`, or if ``lr`` or ``eps`` is not a positive finite number,
+        there are not two betas, or a beta is outside [0, 1).
     """
 
     def __init__(
@@ -106,20 +171,35 @@ class Adam(Optimizer):
         eps: float = 1e-8,
     ) -> None:
         super().__init__(params)
-        self.lr = _positive("lr", lr)
-        self.eps = _positive("eps", eps)
-        if len(betas) != 2 or not all(0.0 <= beta < 1.0 for beta in betas):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
-        self.beta1, self.beta2 = float(betas[0]), float(betas[1])
+        self.lr = _positive_number(lr, "lr", "Adam")
+        self.eps = _positive_number(eps, "eps", "Adam")
+        if not isinstance(betas, tuple | list | np.ndarray):
+            raise TypeError(
+                f"Adam: betas must be two numbers in [0, 1), such as (0.9, 0.999); got "
+                f"{_describe(betas)}"
+            )
+        if len(betas) != 2:
+            raise ValueError(
+                f"Adam: betas must be two numbers in [0, 1), such as (0.9, 0.999); got "
+                f"{len(betas)}: {betas!r}"
+            )
+        self.beta1, self.beta2 = (
+            _real_number(beta, f"betas[{i}]", "a number in [0, 1)", lambda v: 0.0 <= v < 1.0,
+                         "Adam")
+            for i, beta in enumerate(betas)
+        )
         self.m = [np.zeros_like(p.data) for p in self.params]
         self.v = [np.zeros_like(p.data) for p in self.params]
         self.t = 0
 
     def step(self) -> None:
+        grads = self._grads()
+        if all(g is None for g in grads):
+            return  # no gradient yet: nothing to update, and not a step of t
         self.t += 1
         correction1 = 1.0 - self.beta1**self.t
         correction2 = 1.0 - self.beta2**self.t
-        for p, m, v, g in zip(self.params, self.m, self.v, self._grads(), strict=True):
+        for p, m, v, g in zip(self.params, self.m, self.v, grads, strict=True):
             if g is None:
                 continue
             m *= self.beta1
