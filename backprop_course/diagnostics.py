@@ -29,9 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import init as initialisers
+from .layers.dense import _describe, _float_array, _int_at_least, _positive_number, _real_number
 from .losses import cross_entropy
-from .nn import Linear, Module, Sequential, Sigmoid, Tanh
+from .nn import Linear, Module, Sequential, Sigmoid, Tanh, _as_tensor, _check_name
 from .nn import ReLU as ReLUModule
+from .optim import _tensor_list
 from .tensor import Tensor
 
 __all__ = [
@@ -102,27 +104,44 @@ def deep_mlp(
     -------
     Sequential
         ``Linear, activation, Linear, ..., Linear``.
+
+    Raises
+    ------
+    TypeError
+        If a size is not an int, ``activation`` is not a name, ``init`` is neither a
+        name nor a function, or an ``init`` function returns something that is not numbers.
+    ValueError
+        If a size is < 1, a name is unknown, or an ``init`` function returns an array of
+        the wrong shape or with NaN or inf.
     """
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-        raise ValueError(f"depth must be a positive int, got {depth!r}")
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(_ACTIVATIONS)}")
+    where = "deep_mlp"
+    depth = _int_at_least(depth, 1, "depth", where)
+    width = _int_at_least(width, 1, "width", where)
+    n_in = width if n_in is None else _int_at_least(n_in, 1, "n_in", where)
+    n_out = width if n_out is None else _int_at_least(n_out, 1, "n_out", where)
+    _check_name(activation, _ACTIVATIONS, "activation", where)
     if isinstance(init, str):
         if init not in INITS:
-            raise ValueError(f"unknown init {init!r}; choose one of {sorted(INITS)} or a function")
+            raise ValueError(
+                f"deep_mlp: unknown init {init!r}; choose one of {sorted(INITS)} or a function"
+            )
         draw = INITS[init]
     elif callable(init):
         draw = init
     else:
-        raise TypeError(f"init must be a name or a function, got {type(init).__name__}")
+        raise TypeError(
+            f"deep_mlp: init must be a name or a function, got {_describe(init)}"
+        )
     generator = initialisers.as_rng(rng)
-    sizes = [n_in or width] + [width] * (depth - 1) + [n_out or width]
+    sizes = [n_in] + [width] * (depth - 1) + [n_out]
     layers: list[Module] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layer = Linear(fan_in, fan_out, rng=0)
-        W = np.asarray(draw(fan_in, fan_out, generator), dtype=np.float64)
+        W = _float_array(draw(fan_in, fan_out, generator), "the array init returned", where)
         if W.shape != (fan_in, fan_out):
-            raise ValueError(f"init returned shape {W.shape}, expected {(fan_in, fan_out)}")
+            raise ValueError(
+                f"deep_mlp: init returned shape {W.shape}, expected {(fan_in, fan_out)}"
+            )
         layer.W = Tensor(W, requires_grad=True)
         layers.append(layer)
         if i < depth - 1:
@@ -144,12 +163,33 @@ class LayerStatistics:
         Norm of the layer's weight gradient ``∂L/∂W``.
     loss : float
         The loss of the pass.
+
+    Raises TypeError or ValueError unless the three arrays are 1-D arrays of finite
+    numbers of one length and ``loss`` is a number.
     """
 
     z_std: np.ndarray
     delta_norm: np.ndarray
     dW_norm: np.ndarray
     loss: float
+
+    def __post_init__(self) -> None:
+        arrays = {}
+        for name in ("z_std", "delta_norm", "dW_norm"):
+            arrays[name] = _float_array(getattr(self, name), name, "LayerStatistics")
+            if arrays[name].ndim != 1:
+                raise ValueError(
+                    f"LayerStatistics: {name} must be 1-D (one entry per layer), got shape "
+                    f"{arrays[name].shape}"
+                )
+            object.__setattr__(self, name, arrays[name])
+        lengths = {name: len(a) for name, a in arrays.items()}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(
+                f"LayerStatistics: one entry per layer in each array, got lengths {lengths}"
+            )
+        loss = _real_number(self.loss, "loss", "a number", lambda v: True, "LayerStatistics")
+        object.__setattr__(self, "loss", loss)
 
 
 def layer_statistics(
@@ -179,11 +219,31 @@ def layer_statistics(
     Returns
     -------
     LayerStatistics
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a Sequential, ``x`` is not numbers, ``loss_fn`` is not
+        callable or does not return a Tensor.
+    ValueError
+        If ``x`` has no examples, the model has no Linear layer, ``loss_fn`` does not
+        return one number, or ``x`` or ``target`` do not fit the model (raised by the
+        layer or the loss).
     """
+    where = "layer_statistics"
     if not isinstance(model, Sequential):
         raise TypeError(f"layer_statistics needs a Sequential model, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(
+            f"layer_statistics: loss_fn must be a function (logits, target) -> loss, got "
+            f"{_describe(loss_fn)}"
+        )
+    out = _as_tensor(x, where, "x")
+    if out.ndim != 2 or out.shape[0] == 0:
+        raise ValueError(
+            f"layer_statistics needs x of shape (N, D_in) with N >= 1, got {out.shape}"
+        )
     model.zero_grad()
-    out = x if isinstance(x, Tensor) else Tensor(x)
     z_std, probes, linears = [], [], []
     for layer in model:
         out = layer(out)
@@ -196,6 +256,15 @@ def layer_statistics(
     if not linears:
         raise ValueError("the model has no Linear layer to measure")
     loss = loss_fn(out, target)
+    if not isinstance(loss, Tensor):
+        raise TypeError(
+            f"layer_statistics: loss_fn must return a Tensor (the loss), got {_describe(loss)}"
+        )
+    if loss.size != 1:
+        raise ValueError(
+            f"layer_statistics: loss_fn must return one number (a mean over the batch), got a "
+            f"Tensor of shape {loss.shape}"
+        )
     loss.backward()
     return LayerStatistics(
         z_std=np.array(z_std),
@@ -209,10 +278,12 @@ def grad_norm(params: Iterable[Tensor]) -> float:
     """The global gradient norm ``√(Σ_p ‖∂L/∂p‖²)`` over every parameter that has a gradient.
 
     It is the length of the whole gradient vector, as if all the parameters were
-    one long vector; parameters whose ``grad`` is None are skipped.
+    one long vector; parameters whose ``grad`` is None are skipped. ``params`` is an
+    iterable of Tensors (``model.parameters()``) or one Tensor; anything else (the
+    model itself, arrays) is a TypeError.
     """
     total = 0.0
-    for p in params:
+    for p in _tensor_list(params, "grad_norm", one_tensor_ok=True):
         if p.grad is not None:
             g = np.asarray(p.grad, dtype=np.float64)
             total += float(np.vdot(g, g))
@@ -230,7 +301,7 @@ def clip_grad_norm(params: Iterable[Tensor], max_norm: float) -> float:
 
     Parameters
     ----------
-    params : iterable of Tensor
+    params : iterable of Tensor, or a Tensor
         Usually ``model.parameters()``; those whose ``grad`` is None are skipped.
     max_norm : float
         The largest global norm allowed, positive.
@@ -242,14 +313,15 @@ def clip_grad_norm(params: Iterable[Tensor], max_norm: float) -> float:
 
     Raises
     ------
+    TypeError
+        If ``params`` is not Tensors (see :func:`grad_norm`) or ``max_norm`` is not a number.
     ValueError
-        If ``max_norm`` is not a positive number.
+        If ``max_norm`` is not positive (``inf`` is allowed: nothing is clipped).
     FloatingPointError
         If a gradient holds NaN or inf (no rescaling can repair that).
     """
-    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float) or not max_norm > 0:
-        raise ValueError(f"max_norm must be a positive number, got {max_norm!r}")
-    params = list(params)
+    max_norm = _positive_number(max_norm, "max_norm", "clip_grad_norm", allow_inf=True)
+    params = _tensor_list(params, "clip_grad_norm", one_tensor_ok=True)
     total = grad_norm(params)
     if not math.isfinite(total):
         raise FloatingPointError(
