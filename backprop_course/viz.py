@@ -2,17 +2,161 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+import numbers
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import Colormap, is_color_like
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 from .scalar import Value, topological_order
+from .tensor import _as_array
 
 __all__ = ["plot_tangent", "plot_descent_1d", "plot_descent_contour", "draw_graph",
            "plot_decision_boundary", "plot_curves", "plot_confusion_matrix", "plot_digits"]
+
+
+# ------------------------------------------------------------------ validators
+# Every figure checks what it is given before it draws, so that a mistake is named by
+# the function and the argument instead of surfacing deep inside NumPy or Matplotlib.
+def _axes(ax: object, func: str, name: str = "ax") -> None:
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(
+            f"{func}: {name} must be matplotlib Axes (e.g. from plt.subplots()) or None, got "
+            f"{type(ax).__name__}"
+        )
+
+
+def _array(value: Any, func: str, name: str, ndim: int | None = None) -> np.ndarray:
+    """Finite real numbers as float64 (TypeError for strings/complex/objects), of ``ndim``."""
+    arr = _as_array(value, f"{func}: {name}").astype(np.float64, copy=False)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{func}: {name} must be a {ndim}-D array, got shape {arr.shape}")
+    return arr
+
+
+def _real(
+    value: object, func: str, name: str, *, positive: bool = False, nonnegative: bool = False
+) -> float:
+    """One finite real number (a 0-d or one-entry array too), optionally > 0 or >= 0."""
+    hint = {"Value": "; pass its .data", "Tensor": "; pass its .item()"}.get(
+        type(value).__name__, ""
+    )
+    try:
+        arr = np.asarray(value) if not isinstance(value, bool | str) else np.asarray(None)
+    except (TypeError, ValueError):  # a ragged list
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{func}: {name} must be a real number, got {type(value).__name__} "
+            f"{repr(value)[:40]}{hint}"
+        )
+    if arr.size != 1:
+        raise ValueError(f"{func}: {name} must be one number, got an array of shape {arr.shape}")
+    number = float(arr.reshape(()))
+    if not np.isfinite(number):
+        raise ValueError(f"{func}: {name} must be a finite number, got {number}")
+    if positive and number <= 0:
+        raise ValueError(f"{func}: {name} must be positive, got {number:g}")
+    if nonnegative and number < 0:
+        raise ValueError(f"{func}: {name} must be at least 0, got {number:g}")
+    return number
+
+
+def _count(value: object, func: str, name: str, minimum: int = 1) -> int:
+    """An int (not a bool, not a float) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{func}: {name} must be an int, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{func}: {name} must be an int of at least {minimum}, got {value}")
+    return int(value)
+
+
+def _flag(value: object, func: str, name: str) -> bool:
+    """True or False: a string such as "no" would count as True."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{func}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _limits(value: object, func: str, name: str) -> tuple[float, float]:
+    """``(low, high)``: two finite numbers, low < high."""
+    if isinstance(value, str) or not isinstance(value, tuple | list | np.ndarray) or len(
+        value
+    ) != 2:
+        raise TypeError(f"{func}: {name} must be a pair (low, high), got {value!r}")
+    low, high = (_real(v, func, name) for v in value)
+    if not low < high:
+        raise ValueError(f"{func}: {name} must have low < high, got ({low:g}, {high:g})")
+    return low, high
+
+
+def _cmap(cmap: object, func: str) -> None:
+    """A colormap name Matplotlib knows, or a Colormap."""
+    if isinstance(cmap, Colormap):
+        return
+    if not isinstance(cmap, str):
+        raise TypeError(f"{func}: cmap must be a colormap name such as 'viridis', got {cmap!r}")
+    if cmap not in matplotlib.colormaps:
+        close = difflib.get_close_matches(cmap, list(matplotlib.colormaps), n=3)
+        maybe = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(f"{func}: unknown colormap {cmap!r}{maybe}")
+
+
+def _color(color: object, func: str, name: str = "color") -> None:
+    if not is_color_like(color):
+        raise ValueError(
+            f"{func}: {name} must be a colour Matplotlib knows (e.g. 'C3', 'red', "
+            f"'#1f77b4'), got {color!r}"
+        )
+
+
+def _levels(levels: object, func: str, minimum: int) -> int | np.ndarray:
+    """How many contour levels (an int >= 1) or their values (increasing, >= ``minimum``)."""
+    if isinstance(levels, numbers.Integral) and not isinstance(levels, bool):
+        return _count(levels, func, "levels")
+    if isinstance(levels, bool | str) or not isinstance(levels, list | tuple | np.ndarray):
+        raise TypeError(
+            f"{func}: levels must be an int (how many) or a list of values, got {levels!r}"
+        )
+    values = _array(levels, func, "levels", ndim=1)
+    if values.size < minimum or np.any(np.diff(values) <= 0):
+        raise ValueError(
+            f"{func}: levels must be at least {minimum} increasing values, got {values}"
+        )
+    return values
+
+
+def _callable(f: object, func: str, name: str) -> None:
+    if not callable(f):
+        raise TypeError(
+            f"{func}: {name} must be a function, got {type(f).__name__}; pass the function "
+            "itself, not its value"
+        )
+
+
+def _elementwise(values: object, shape: tuple[int, ...], func: str, name: str) -> np.ndarray:
+    """What a learner's function returned for an array of ``shape``: one number per entry
+    (in that shape, or in any shape of as many entries, such as a column)."""
+    try:
+        out = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        out = None
+    if out is not None and out.size == int(np.prod(shape)):
+        return out.reshape(shape)
+    if out is None or out.shape != shape:
+        got = "something that is not numbers" if out is None else f"shape {out.shape}"
+        raise ValueError(
+            f"{func}: {name} must work elementwise on a NumPy array: for an array of shape "
+            f"{shape} it returned {got}"
+        )
+    return out
 
 
 def plot_tangent(
@@ -51,14 +195,32 @@ def plot_tangent(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not a function, ``x0`` or ``slope`` is not a real number (a one-entry
+        array is one; a Value or Tensor is not: pass ``.data`` or ``.item()``), or ``ax``
+        is not Axes.
+    ValueError
+        If ``x0`` or ``slope`` is NaN, infinite or several numbers, a span is not positive,
+        or ``f`` does not work elementwise (one number per entry of an array).
     """
+    func = "plot_tangent"
+    _callable(f, func, "f")
+    x0, slope = _real(x0, func, "x0"), _real(slope, func, "slope")
+    span = _real(span, func, "span", positive=True)
+    half = span / 2 if tangent_span is None else _real(
+        tangent_span, func, "tangent_span", positive=True
+    )
+    _axes(ax, func)
+    xs = np.linspace(x0 - span, x0 + span, 200)
+    y0 = float(_elementwise(f(np.asarray(x0, dtype=float)), (), func, "f"))
+    ys = _elementwise(f(xs), xs.shape, func, "f")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
-    xs = np.linspace(x0 - span, x0 + span, 200)
-    y0 = float(np.asarray(f(np.asarray(x0, dtype=float))))
-    half = span / 2 if tangent_span is None else tangent_span
     xt = np.array([x0 - half, x0 + half])
-    ax.plot(xs, f(xs), color="C0", lw=2, label=label)
+    ax.plot(xs, ys, color="C0", lw=2, label=label)
     ax.plot(
         xt,
         y0 + slope * (xt - x0),
@@ -81,12 +243,16 @@ def _margin(lo: float, hi: float, fraction: float) -> tuple[float, float]:
 
 def _descent_path(path: np.ndarray, dims: int) -> np.ndarray:
     """Check a path of iterates: shape (k,) for 1-D, (k, 2) for 2-D; at least one finite row."""
-    arr = np.asarray(path, dtype=np.float64)
+    func = "plot_descent_1d" if dims == 1 else "plot_descent_contour"
+    try:
+        arr = _array(path, func, "path")
+    except ValueError as err:  # NaN or inf: say what to do about it
+        raise ValueError(f"{err}; plot the finite part of a diverged run") from None
     expected = "(steps + 1,)" if dims == 1 else "(steps + 1, 2)"
     if arr.ndim != dims or (dims == 2 and arr.shape[1] != 2) or len(arr) == 0:
-        raise ValueError(f"path must be an array of shape {expected}, got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError("path contains NaN or infinite iterates; plot the finite part")
+        raise ValueError(
+            f"{func}: path must be an array of shape {expected}, got shape {arr.shape}"
+        )
     return arr
 
 
@@ -133,14 +299,31 @@ def plot_descent_1d(
     matplotlib.axes.Axes
         The lines, in order: the curve, the path (markers at
         :math:`(w_k, f(w_k))`), and the starting point.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not a function, ``path`` is not real numbers, ``max_arrows`` is not an
+        int, or ``ax`` is not Axes.
+    ValueError
+        If ``path`` is not 1-D and non-empty or holds NaN/inf, ``xlim`` is not (low, high)
+        with low < high, ``max_arrows`` is negative, ``color`` is unknown, or ``f`` does not
+        work elementwise.
     """
+    func = "plot_descent_1d"
+    _callable(f, func, "f")
     ws = _descent_path(path, 1)
+    _axes(ax, func)
+    lo, hi = (_limits(xlim, func, "xlim") if xlim is not None
+              else _margin(float(ws.min()), float(ws.max()), 0.15))
+    max_arrows = _count(max_arrows, func, "max_arrows", minimum=0)
+    _color(color, func)
+    xs = np.linspace(lo, hi, 400)
+    heights = _elementwise(f(ws), ws.shape, func, "f")
+    curve = _elementwise(f(xs), xs.shape, func, "f")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
-    lo, hi = xlim if xlim is not None else _margin(float(ws.min()), float(ws.max()), 0.15)
-    xs = np.linspace(lo, hi, 400)
-    heights = np.asarray(f(ws), dtype=np.float64).reshape(ws.shape)
-    ax.plot(xs, f(xs), color="C0", lw=2, label=label)
+    ax.plot(xs, curve, color="C0", lw=2, label=label)
     ax.plot(ws, heights, "o", color=color, ms=4, label=path_label, zorder=3)
     ax.plot(ws[:1], heights[:1], "o", color=color, ms=9, mfc="white", mew=2, zorder=4)
     for k in range(min(len(ws) - 1, max_arrows)):
@@ -210,26 +393,54 @@ def plot_descent_contour(
     matplotlib.axes.Axes
         Its lines, in order: the path, the starting point, then the minimum's
         star if given; the contour set is in ``ax.collections``.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not a function, ``path`` is not real numbers, ``levels`` or
+        ``resolution`` is of the wrong kind, or ``ax`` is not Axes.
+    ValueError
+        If ``path`` is not (steps + 1, 2) or holds NaN/inf, ``minimum`` is not two finite
+        numbers, a window is not (low, high) with low < high, ``levels`` is below 1 or not
+        increasing, ``resolution`` is below 2, ``aspect`` or ``color`` is unknown, or
+        ``f`` is not finite anywhere in the window. Where ``f`` is NaN or infinite in
+        part of the window (a loss defined only for some weights), no line is drawn.
     """
+    func = "plot_descent_contour"
+    _callable(f, func, "f")
     uv = _descent_path(path, 2)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    _axes(ax, func)
+    levels = _levels(levels, func, minimum=1)
+    resolution = _count(resolution, func, "resolution", minimum=2)
+    _color(color, func)
+    if not (aspect in ("equal", "auto") or isinstance(aspect, numbers.Real)
+            and not isinstance(aspect, bool) and aspect > 0):
+        raise ValueError(f"{func}: aspect must be 'equal', 'auto' or a positive number, "
+                         f"got {aspect!r}")
+    if minimum is not None:
+        minimum = tuple(_array(minimum, func, "minimum").ravel())
+        if len(minimum) != 2:
+            raise ValueError(f"{func}: minimum must be a point (u, v), got {len(minimum)} numbers")
     points = uv if minimum is None else np.vstack([uv, np.asarray(minimum, dtype=float)])
-    x_lo, x_hi = xlim if xlim is not None else _margin(points[:, 0].min(), points[:, 0].max(), 0.2)
-    y_lo, y_hi = ylim if ylim is not None else _margin(points[:, 1].min(), points[:, 1].max(), 0.2)
+    x_lo, x_hi = (_limits(xlim, func, "xlim") if xlim is not None
+                  else _margin(points[:, 0].min(), points[:, 0].max(), 0.2))
+    y_lo, y_hi = (_limits(ylim, func, "ylim") if ylim is not None
+                  else _margin(points[:, 1].min(), points[:, 1].max(), 0.2))
     grid_u, grid_v = np.meshgrid(
         np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution)
     )
-    values = np.asarray(f(grid_u, grid_v), dtype=np.float64)
-    if values.shape != grid_u.shape:
-        raise ValueError(
-            f"f(u, v) must work elementwise on two arrays of shape {grid_u.shape}, "
-            f"but it returned shape {values.shape}"
-        )
+    values = _elementwise(f(grid_u, grid_v), grid_u.shape, func, "f(u, v)")
+    finite = np.isfinite(values)
+    if not finite.any():
+        raise ValueError(f"{func}: f(u, v) is NaN or infinite everywhere in the window "
+                         f"u in [{x_lo:g}, {x_hi:g}], v in [{y_lo:g}, {y_hi:g}]")
+    values = np.ma.masked_invalid(values)
     if isinstance(levels, int):
-        low, high = float(values.min()), float(values.max())
+        low, high = float(values[finite].min()), float(values[finite].max())
         spread = high - low if high > low else 1.0
         levels = low + spread * np.geomspace(1e-3, 1.0, levels)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
     contours = ax.contour(grid_u, grid_v, values, levels=levels, cmap="viridis", linewidths=0.9)
     upper = contours.levels[len(contours.levels) // 2 :: 2]  # label the outer lines only
     ax.clabel(contours, upper, fontsize=7, fmt="%.3g")
@@ -327,6 +538,19 @@ def _graph_rows(
     return y, routes
 
 
+def _float_format(fmt: object, func: str) -> None:
+    """A format specification that ``format(number, fmt)`` accepts, such as ``".4f"``."""
+    if not isinstance(fmt, str):
+        raise TypeError(f"{func}: fmt must be a format specification such as '.4f', got {fmt!r}")
+    try:
+        format(1.5, fmt)
+    except ValueError:
+        raise ValueError(
+            f"{func}: fmt must be a format specification for a float such as '.4f' or '.3g' "
+            f"(what follows the colon in '{{:.4f}}'), got {fmt!r}"
+        ) from None
+
+
 def draw_graph(
     root: Value,
     ax: plt.Axes | None = None,
@@ -376,7 +600,11 @@ def draw_graph(
     Raises
     ------
     TypeError
-        If ``root`` is not a Value.
+        If ``root`` is not a Value, ``fmt`` is not a string, ``show_grad`` is not a bool,
+        or ``ax`` is not Axes.
+    ValueError
+        If ``fmt`` is not a format specification for a float (``".4f"``, not ``"%d"``), or
+        ``fontsize`` or ``max_width`` is not a positive number.
 
     Examples
     --------
@@ -392,6 +620,12 @@ def draw_graph(
         raise TypeError(
             f"draw_graph needs a Value (the output of an expression), got {type(root).__name__}"
         )
+    func = "draw_graph"
+    _axes(ax, func)
+    _float_format(fmt, func)
+    show_grad = _flag(show_grad, func, "show_grad")
+    fontsize = _real(fontsize, func, "fontsize", positive=True)
+    max_width = _real(max_width, func, "max_width", positive=True)
     order = topological_order(root)
     users: dict[Value, list[Value]] = {node: [] for node in order}
     for node in order:
@@ -501,7 +735,34 @@ def _scores(model: Callable[[np.ndarray], object], points: np.ndarray) -> np.nda
     out = model(points)
     if not isinstance(out, np.ndarray) and hasattr(out, "data"):
         out = out.data
-    return np.asarray(out, dtype=np.float64)
+    return _array(out, "plot_decision_boundary", "the model's scores")
+
+
+def _class_labels(y: object, n: int, func: str, name: str = "y") -> np.ndarray:
+    """Class labels: one per point, whole numbers from 0 (floats such as 1.0 are whole)."""
+    labels = np.asarray(y) if not isinstance(y, str) else np.asarray([y])
+    if labels.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{func}: {name} must be integer class labels 0, 1, ..., got dtype {labels.dtype}"
+        )
+    if labels.ndim != 1:
+        hint = "; for one-hot rows pass y.argmax(axis=1)" if labels.ndim == 2 else ""
+        raise ValueError(
+            f"{func}: {name} must be a 1-D array of class labels, got shape {labels.shape}{hint}"
+        )
+    if len(labels) != n:
+        raise ValueError(f"{func}: X has {n} rows but {name} has {len(labels)}")
+    if labels.dtype.kind == "f" and not (np.isfinite(labels).all()
+                                         and np.all(labels == np.round(labels))):
+        bad = labels[~(np.isfinite(labels) & (labels == np.round(labels)))]
+        raise ValueError(
+            f"{func}: {name} must be integer class labels 0, 1, ..., got {bad[:3].tolist()}"
+        )
+    if labels.size and labels.min() < 0:
+        raise ValueError(
+            f"{func}: {name} must be class labels 0, 1, ..., got the negative {labels.min()}"
+        )
+    return labels.astype(np.int64)
 
 
 def plot_decision_boundary(
@@ -547,12 +808,28 @@ def plot_decision_boundary(
         The filled regions are ``ax.collections[0]`` (a contour set whose
         ``predicted`` attribute holds the grid's predicted classes, shape
         (resolution, resolution)); the scattered points are ``ax.collections[-1]``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not callable, ``X``, ``y`` or the scores are not real numbers,
+        ``resolution`` is not an int, or ``ax`` is not Axes.
+    ValueError
+        If ``X`` is not (N, 2) with N >= 1 or holds NaN/inf; ``y`` is not one whole,
+        non-negative class label per point (one-hot rows included); ``resolution`` is
+        below 2; ``margin`` is negative; ``cmap`` is unknown; or the model's scores are
+        not (M, C) with C >= 1, or hold NaN/inf.
     """
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
-    if X.ndim != 2 or X.shape[1] != 2:
+    func = "plot_decision_boundary"
+    _callable(model, func, "model")
+    X = _array(X, func, "X")
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
         raise ValueError(f"plot_decision_boundary needs points X of shape (N, 2), got {X.shape}")
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
+    y = _class_labels(y, len(X), func)
+    resolution = _count(resolution, func, "resolution", minimum=2)
+    margin = _real(margin, func, "margin", nonnegative=True)
+    _cmap(cmap, func)
+    _axes(ax, func)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     (x_lo, y_lo), (x_hi, y_hi) = X.min(axis=0), X.max(axis=0)
@@ -560,7 +837,7 @@ def plot_decision_boundary(
     y_lo, y_hi = _margin(float(y_lo), float(y_hi), margin)
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     scores = _scores(model, np.column_stack([gx.ravel(), gy.ravel()]))
-    if scores.ndim != 2 or len(scores) != gx.size:
+    if scores.ndim != 2 or len(scores) != gx.size or scores.shape[1] == 0:
         raise ValueError(
             f"the model must map (M, 2) points to (M, C) scores; for M = {gx.size} it returned "
             f"shape {scores.shape}"
@@ -610,15 +887,41 @@ def plot_curves(
     -------
     matplotlib.axes.Axes
         One line per entry of ``histories``, in order.
+
+    Raises
+    ------
+    TypeError
+        If ``histories`` is not a dict (one curve is ``{"loss": values}``), a curve is
+        not real numbers, ``logy`` is not a bool, or ``ax`` is not Axes.
+    ValueError
+        If there is no curve, a curve is empty, not 1-D, or holds NaN or infinite values
+        (a diverged run: plot its finite part), or ``logy`` meets a value <= 0.
     """
+    func = "plot_curves"
+    if not isinstance(histories, Mapping):
+        raise TypeError(
+            f"plot_curves: histories must be a dict {{label: values}}, got "
+            f"{type(histories).__name__}; for one curve pass {{'loss': values}}"
+        )
     if not histories:
         raise ValueError("plot_curves needs at least one curve")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+    logy = _flag(logy, func, "logy")
+    _axes(ax, func)
+    curves = {}
     for label, values in histories.items():
-        values = np.asarray(values, dtype=np.float64)
+        values = _array(values, func, f"curve {label!r}")
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"curve {label!r} must be a non-empty list of numbers")
+        if logy and (values <= 0).any():
+            k = int(np.argmax(values <= 0))
+            raise ValueError(
+                f"plot_curves: logy needs positive values, but curve {label!r} has "
+                f"{values[k]:g} at entry {k}"
+            )
+        curves[label] = values
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    for label, values in curves.items():
         ax.plot(np.arange(1, values.size + 1), values, lw=1.8, label=label)
     if logy:
         ax.set_yscale("log")
@@ -660,9 +963,20 @@ def plot_confusion_matrix(
     matplotlib.axes.Axes
         The counts are the image's data, ``ax.images[0].get_array()``, and are
         written in the cells (zeros are left blank).
+
+    Raises
+    ------
+    TypeError
+        If ``ax`` is not Axes.
+    ValueError
+        If ``cmap`` is unknown, or the classes are not what
+        :func:`~backprop_course.train.confusion_matrix` accepts (1-D integer arrays of
+        one length, classes >= 0, ``n_classes`` above the largest).
     """
     from .train import confusion_matrix  # here: viz need not load the training code
 
+    _axes(ax, "plot_confusion_matrix")
+    _cmap(cmap, "plot_confusion_matrix")
     counts = confusion_matrix(y_true, y_pred, n_classes)
     n = len(counts)
     if ax is None:
@@ -714,8 +1028,32 @@ def plot_digits(
     -------
     matplotlib.figure.Figure
         Its first ``K`` axes hold the images, in order (unused cells are hidden).
+
+    Raises
+    ------
+    TypeError
+        If ``images`` is not real numbers, or ``ncols`` or a side of ``shape`` is not
+        an int.
+    ValueError
+        If ``images`` is not (K, H*W) or (K, H, W) with K >= 1 or holds NaN/inf, there is
+        not one label (and prediction) per image in a 1-D array, ``shape`` is not two
+        positive ints matching the pixels, ``ncols`` is below 1, or ``size`` is not
+        positive.
     """
-    images, labels = np.asarray(images, dtype=np.float64), np.asarray(labels)
+    func = "plot_digits"
+    images = _array(images, func, "images")
+    labels = np.asarray(labels)
+    if (isinstance(shape, str) or not isinstance(shape, tuple | list)
+            or len(shape) != 2):
+        raise ValueError(f"{func}: shape must be two ints (height, width), got {shape!r}")
+    shape = (_count(shape[0], func, "shape[0]"), _count(shape[1], func, "shape[1]"))
+    ncols = _count(ncols, func, "ncols")
+    size = _real(size, func, "size", positive=True)
+    for name, given in (("labels", labels), ("predictions", predictions)):
+        if given is not None and np.ndim(given) != 1:
+            raise ValueError(
+                f"{func}: {name} must be a 1-D array, one per image, got shape {np.shape(given)}"
+            )
     if images.ndim == 2:
         if images.shape[1] != shape[0] * shape[1]:
             raise ValueError(
@@ -727,7 +1065,7 @@ def plot_digits(
         raise ValueError(f"images must be (K, H*W) or (K, H, W) with K >= 1, got {images.shape}")
     if len(labels) != len(images) or (predictions is not None and len(predictions) != len(images)):
         raise ValueError("need one label (and one prediction, if given) per image")
-    ncols = max(1, min(ncols, len(images)))
+    ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     extra = 0.35 if title else 0.0
     fig, axes = plt.subplots(
@@ -770,12 +1108,21 @@ def source_bundle(obj: object, width: int = 78) -> dict[str, str]:
     dict
         ``{"text/plain": ..., "text/html": ...}``, for ``IPython.display.display(bundle,
         raw=True)``; :func:`show_source` does that.
+
+    Raises
+    ------
+    TypeError
+        If ``obj`` has no Python source: a name given as a string (pass the object), a
+        number, or a built-in or compiled function such as ``len`` or ``np.exp``; or if
+        ``width`` is not an int.
+    ValueError
+        If ``width`` is below 1.
     """
     import html
-    import inspect
     import textwrap
 
-    source = textwrap.dedent(inspect.getsource(obj)).rstrip("\n") + "\n"
+    width = _count(width, "source_bundle", "width")
+    source = textwrap.dedent(_source(obj)).rstrip("\n") + "\n"
     longest = max(len(line) for line in source.splitlines())
     scale = min(1.0, width / longest)
     # At 0.84em, about 80 characters fill the output area of the book's pages.
@@ -793,11 +1140,29 @@ def source_bundle(obj: object, width: int = 78) -> dict[str, str]:
     return {"text/plain": source, "text/html": body}
 
 
+def _source(obj: object) -> str:
+    """The source of a function, method or class, or TypeError saying why there is none."""
+    import inspect
+
+    if isinstance(obj, str):
+        raise TypeError(
+            f"source_bundle: pass the function or class itself, not its name: got the str {obj!r}"
+        )
+    try:
+        return inspect.getsource(obj)  # type: ignore[arg-type]
+    except (TypeError, OSError):
+        raise TypeError(
+            f"source_bundle: {repr(obj)[:60]} has no Python source to show (a function, method "
+            "or class written in Python has; a built-in, a compiled NumPy function or a "
+            "number has not)"
+        ) from None
+
+
 def show_source(obj: object, width: int = 78) -> None:
     """Display the source of ``obj`` in a notebook, syntax-highlighted and fitted to the page.
 
     Used by the chapters to show package code, e.g. ``show_source(bc.Tensor.__mul__)``;
-    see :func:`source_bundle` for what is displayed.
+    see :func:`source_bundle` for what is displayed, and for the errors it raises.
     """
     from IPython.display import display
 
@@ -821,6 +1186,29 @@ def _shape_block(item: object) -> tuple[str, int, int, str]:
     ):
         raise ValueError(f"the shape of {label!r} must be two positive ints, got {shape!r}")
     return str(label), int(shape[0]), int(shape[1]), item[2] if len(item) == 3 else "C0"
+
+
+def _equations(rows: object, func: str) -> None:
+    """``[(title, items), ...]``: a title string and a list of items per row; blocks checked."""
+    if isinstance(rows, str) or not isinstance(rows, list | tuple):
+        raise TypeError(f"{func}: rows must be a list of (title, items) pairs, got {rows!r}")
+    if not rows:
+        raise ValueError(f"{func}: rows must hold at least one (title, items) pair")
+    for k, row in enumerate(rows):
+        if not isinstance(row, list | tuple) or len(row) != 2:
+            raise TypeError(f"{func}: rows[{k}] must be a pair (title, items), got {row!r}")
+        title, items = row
+        if not isinstance(title, str):
+            raise TypeError(f"{func}: the title of rows[{k}] must be a str, got {title!r}")
+        if not isinstance(items, list | tuple):
+            raise TypeError(
+                f"{func}: the items of rows[{k}] must be a list such as [('x', (2, 3)), '@', "
+                f"('W', (3, 4))], got {items!r}"
+            )
+        for item in items:
+            if not isinstance(item, str):
+                _, _, _, color = _shape_block(item)
+                _color(color, func, f"the colour of {item[0]!r}")
 
 
 def plot_matmul_shapes(
@@ -858,12 +1246,21 @@ def plot_matmul_shapes(
 
     Raises
     ------
+    TypeError
+        If ``rows`` is not a list of ``(title, items)`` pairs with a string title and a
+        list of items (a string of items would be split into characters), ``gap`` or
+        ``row_gap`` is not a number, or ``ax`` is not Axes.
     ValueError
-        If a block's shape is not two positive ints, or an item is neither a block
-        nor an operator string.
+        If there is no row, a block's shape is not two positive ints, a colour is unknown,
+        an item is neither a block nor an operator string, or a gap is not positive.
     """
     from matplotlib.patches import Rectangle
 
+    func = "plot_matmul_shapes"
+    _equations(rows, func)
+    gap = _real(gap, func, "gap", positive=True)
+    row_gap = _real(row_gap, func, "row_gap", positive=True)
+    _axes(ax, func)
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5))
     # the titles go in a column on the left, about 0.42 cells per character at fontsize 11
@@ -941,15 +1338,31 @@ def plot_outer_products(
 
     Raises
     ------
+    TypeError
+        If an array is not real numbers, or ``axes`` is not a list of Axes.
     ValueError
-        If the arrays are not 2-D with the same number of rows, or there are not N + 1 axes.
+        If the arrays are not 2-D with the same number N >= 1 of rows and at least one
+        column, hold NaN or infinite values, there are not N + 1 axes, or ``cmap`` is
+        unknown.
     """
-    a_prev, delta = np.asarray(a_prev, dtype=np.float64), np.asarray(delta, dtype=np.float64)
+    func = "plot_outer_products"
+    a_prev, delta = _array(a_prev, func, "a_prev"), _array(delta, func, "delta")
     if a_prev.ndim != 2 or delta.ndim != 2 or a_prev.shape[0] != delta.shape[0]:
         raise ValueError(
             f"a_prev (N, D_in) and delta (N, D_out) need the same N rows, got shapes "
             f"{a_prev.shape} and {delta.shape}"
         )
+    if 0 in a_prev.shape or 0 in delta.shape:
+        raise ValueError(
+            f"{func}: needs at least one example and one unit on each side, got shapes "
+            f"{a_prev.shape} and {delta.shape}"
+        )
+    _cmap(cmap, func)
+    if axes is not None:
+        if not isinstance(axes, list | tuple | np.ndarray):
+            raise TypeError(f"{func}: axes must be a list of Axes, got {type(axes).__name__}")
+        for k, one in enumerate(np.ravel(np.asarray(axes, dtype=object))):
+            _axes(one, func, f"axes[{k}]")
     n = a_prev.shape[0]
     terms = [np.outer(a_prev[k], delta[k]) for k in range(n)]
     total = a_prev.T @ delta
@@ -987,6 +1400,14 @@ __all__ += ["plot_matmul_shapes", "plot_outer_products"]
 
 
 # ------------------------------------------------ chapter 11: when backprop struggles
+def _size_pair(value: object, func: str, name: str) -> tuple[float, float]:
+    """Two positive numbers, such as a figure's (width, height) in inches."""
+    if isinstance(value, str) or not isinstance(value, tuple | list) or len(value) != 2:
+        raise ValueError(f"{func}: {name} must be two positive numbers (width, height), "
+                         f"got {value!r}")
+    return _real(value[0], func, name, positive=True), _real(value[1], func, name, positive=True)
+
+
 def plot_layer_grid(
     grid: dict[tuple[str, str], dict[str, np.ndarray]],
     rows: list[str],
@@ -1021,12 +1442,53 @@ def plot_layer_grid(
     -------
     fig : matplotlib.figure.Figure
     axes : numpy.ndarray of Axes, shape (len(rows), len(cols))
+
+    Raises
+    ------
+    TypeError
+        If ``grid``, a panel or a title mapping is not a dict, ``rows`` or ``cols`` is not
+        a list of keys (a single string would be split into characters), or a curve is
+        not real numbers.
+    ValueError
+        If ``rows`` or ``cols`` is empty, ``grid`` has no entry for a (row, col), a panel
+        has no curve, a curve is not 1-D, empty, or has a value that is not positive and
+        finite (the y axis is logarithmic), or ``figsize`` is not two positive numbers.
     """
     from matplotlib.ticker import LogLocator, NullLocator
 
+    func = "plot_layer_grid"
+    if not isinstance(grid, Mapping):
+        raise TypeError(f"{func}: grid must be a dict {{(row, col): {{label: values}}}}, "
+                        f"got {type(grid).__name__}")
+    for name, keys in (("rows", rows), ("cols", cols)):
+        if isinstance(keys, str) or not isinstance(keys, list | tuple):
+            raise TypeError(f"{func}: {name} must be a list of keys, got {keys!r}; for one "
+                            f"key write [{keys!r}]")
+        if not keys:
+            raise ValueError(f"{func}: {name} must hold at least one key")
+    for name, titles in (("row_titles", row_titles), ("col_titles", col_titles)):
+        if titles is not None and not isinstance(titles, Mapping):
+            raise TypeError(f"{func}: {name} must be a dict {{key: title}}, got {titles!r}")
     missing = [(r, c) for r in rows for c in cols if (r, c) not in grid]
     if missing:
         raise ValueError(f"grid has no entry for {missing[0]}")
+    curves: dict[tuple, dict[str, np.ndarray]] = {}
+    for r in rows:
+        for c in cols:
+            panel = grid[(r, c)]
+            if not isinstance(panel, Mapping):
+                raise TypeError(f"{func}: grid[{(r, c)}] must be a dict {{label: values}}, "
+                                f"got {type(panel).__name__}")
+            if not panel:
+                raise ValueError(f"{func}: grid[{(r, c)}] has no curve to draw")
+            curves[(r, c)] = {}
+            for label, values in panel.items():
+                v = _array(values, func, f"{(r, c)} {label!r}")
+                if v.ndim != 1 or v.size == 0 or not (v > 0).all():
+                    raise ValueError(f"{(r, c)} {label!r}: need positive values, one per layer")
+                curves[(r, c)][label] = v
+    if figsize is not None:
+        figsize = _size_pair(figsize, func, "figsize")
     row_titles, col_titles = row_titles or {}, col_titles or {}
     size = figsize or (2.5 * len(cols) + 0.4, 2.1 * len(rows) + 0.6)
     fig, axes = plt.subplots(len(rows), len(cols), figsize=size, squeeze=False, sharex=True)
@@ -1034,10 +1496,7 @@ def plot_layer_grid(
         for j, c in enumerate(cols):
             ax = axes[i, j]
             lows, highs = [], []
-            for k, (label, values) in enumerate(grid[(r, c)].items()):
-                v = np.asarray(values, dtype=np.float64)
-                if v.ndim != 1 or v.size == 0 or not (v > 0).all():
-                    raise ValueError(f"{(r, c)} {label!r}: need positive values, one per layer")
+            for k, (label, v) in enumerate(curves[(r, c)].items()):
                 ax.plot(np.arange(1, v.size + 1), v, lw=1.6, ls="-" if k == 0 else "--",
                         label=label)
                 lows.append(v.min())
@@ -1090,12 +1549,33 @@ def plot_loss_slice(
     -------
     matplotlib.axes.Axes
         ``ax.collections`` holds the filled contours; ``ax.lines[0]`` is the centre.
+
+    Raises
+    ------
+    TypeError
+        If an array is not real numbers, ``levels`` is neither an int nor a list of
+        values, ``colorbar`` is not a bool, or ``ax`` is not Axes.
+    ValueError
+        If ``alphas`` or ``betas`` is not 1-D with at least two increasing values,
+        ``values`` does not have the shape (len(betas), len(alphas)), anything holds NaN
+        or infinite values (a loss that overflowed: shrink the slice), or ``levels`` is
+        below 1 or not at least two increasing values.
     """
     from matplotlib.colors import BoundaryNorm
 
-    alphas = np.asarray(alphas, dtype=np.float64)
-    betas = np.asarray(betas, dtype=np.float64)
-    values = np.asarray(values, dtype=np.float64)
+    func = "plot_loss_slice"
+    alphas = _array(alphas, func, "alphas")
+    betas = _array(betas, func, "betas")
+    values = _array(values, func, "values")
+    for name, axis in (("alphas", alphas), ("betas", betas)):
+        if axis.ndim != 1 or axis.size < 2 or np.any(np.diff(axis) <= 0):
+            raise ValueError(
+                f"{func}: {name} must be at least two increasing coordinates (1-D), got "
+                f"{np.array2string(axis, threshold=6)}"
+            )
+    levels = _levels(levels, func, minimum=2)
+    colorbar = _flag(colorbar, func, "colorbar")
+    _axes(ax, func)
     if values.shape != (betas.size, alphas.size):
         raise ValueError(
             f"values must have shape (len(betas), len(alphas)) = {(betas.size, alphas.size)}, "
@@ -1121,6 +1601,55 @@ __all__ += ["plot_layer_grid", "plot_loss_slice"]
 
 
 # ------------------------------------------------ chapter 12: beyond dense networks
+def _cell_format(fmt: object, func: str) -> str:
+    """A ``str.format`` pattern with one field for a float, or "" for no numbers."""
+    if fmt is None or fmt == "":
+        return ""
+    if not isinstance(fmt, str):
+        raise TypeError(f"{func}: fmt must be a pattern such as '{{:.1f}}', got {fmt!r}")
+    try:
+        written = fmt.format(1.5)
+    except (ValueError, IndexError, KeyError):
+        written = None
+    if written is None or "{" not in fmt:
+        raise ValueError(
+            f"{func}: fmt must be a str.format pattern with one field for a number, such as "
+            f"'{{:.1f}}' or '{{:.0f}}', got {fmt!r}"
+        )
+    return fmt
+
+
+def _highlights(
+    highlight: object, shape: tuple[int, ...], func: str
+) -> list[tuple[float, float, float, float, object]]:
+    """``(row, col, height, width[, color])`` rectangles that lie inside the array."""
+    if isinstance(highlight, str) or not isinstance(highlight, list | tuple):
+        raise TypeError(f"{func}: highlight must be a list of rectangles, got {highlight!r}")
+    if highlight and isinstance(highlight[0], numbers.Number):
+        one = (f"; for one rectangle write [{tuple(highlight)!r}]"
+               if len(highlight) in (4, 5) else "")
+        raise ValueError(
+            f"{func}: highlight must be a list of (row, col, height, width[, color]) "
+            f"rectangles{one}, got {highlight!r}"
+        )
+    boxes = []
+    for box in highlight:
+        if isinstance(box, str) or not isinstance(box, list | tuple) or len(box) not in (4, 5):
+            raise ValueError(f"a highlight is (row, col, height, width[, color]), got {box!r}")
+        row, col = (_real(v, func, "a highlight's row and col") for v in box[:2])
+        height, width = (_real(v, func, "a highlight's height and width", positive=True)
+                         for v in box[2:4])
+        color = box[4] if len(box) == 5 else "C3"
+        _color(color, func, "the highlight's colour")
+        if row < 0 or col < 0 or row + height > shape[0] or col + width > shape[1]:
+            raise ValueError(
+                f"{func}: the highlight {tuple(box)!r} reaches outside the {shape[0]}x"
+                f"{shape[1]} array (rows 0..{shape[0] - 1}, cols 0..{shape[1] - 1})"
+            )
+        boxes.append((row, col, height, width, color))
+    return boxes
+
+
 def plot_grid(
     values: np.ndarray,
     ax: plt.Axes | None = None,
@@ -1145,7 +1674,8 @@ def plot_grid(
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure's axes by default.
     fmt : str, default "{:.1f}"
-        Format of the numbers; ``""`` writes none.
+        Format of the numbers, a ``str.format`` pattern with one field; ``""`` (or None)
+        writes none.
     cmap : str, default "Blues"
     vmin, vmax : float, optional
         Colour limits; by default the array's range.
@@ -1164,14 +1694,33 @@ def plot_grid(
 
     Raises
     ------
+    TypeError
+        If ``values`` is not real numbers, ``fmt`` is not a string, ``vmin``/``vmax`` or a
+        highlight's numbers are not numbers, or ``ax`` is not Axes.
     ValueError
-        If ``values`` is not 2-D or a highlight is not 4 numbers and an optional colour.
+        If ``values`` is not 2-D with at least one cell or holds NaN/inf; ``fmt`` is not a
+        pattern such as ``"{:.2f}"`` (``"%.1f"`` would be written as it is in every
+        cell); ``vmin > vmax``; ``cmap`` is unknown; ``highlight`` is one rectangle
+        instead of a list of them, or a rectangle is not (row, col, height, width[,
+        color]) with a positive size inside the array, or has an unknown colour.
     """
     from matplotlib.patches import Rectangle
 
-    values = np.asarray(values, dtype=np.float64)
+    func = "plot_grid"
+    values = _array(values, func, "values")
     if values.ndim != 2:
         raise ValueError(f"plot_grid draws a 2-D array, got shape {values.shape}")
+    if values.size == 0:
+        raise ValueError(f"{func}: values has no cells, shape {values.shape}")
+    fmt = _cell_format(fmt, func)
+    vmin = None if vmin is None else _real(vmin, func, "vmin")
+    vmax = None if vmax is None else _real(vmax, func, "vmax")
+    if vmin is not None and vmax is not None and vmin > vmax:
+        raise ValueError(f"{func}: vmin must not exceed vmax, got vmin={vmin:g}, vmax={vmax:g}")
+    _cmap(cmap, func)
+    fontsize = _real(fontsize, func, "fontsize", positive=True)
+    boxes = _highlights(highlight, values.shape, func)
+    _axes(ax, func)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * values.shape[1] + 1, 0.45 * values.shape[0] + 1))
     image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
@@ -1181,11 +1730,7 @@ def plot_grid(
             dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # the cell's luminance
             ax.text(j, i, fmt.format(v + 0.0), ha="center", va="center", fontsize=fontsize,
                     color="white" if dark else "black")  # + 0.0: no "-0.0"
-    for box in highlight:
-        if len(box) not in (4, 5):
-            raise ValueError(f"a highlight is (row, col, height, width[, color]), got {box!r}")
-        row, col, height, width = box[:4]
-        color = box[4] if len(box) == 5 else "C3"
+    for row, col, height, width, color in boxes:
         ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False,
                                edgecolor=color, lw=2.5))
     ax.set_xticks([])
@@ -1225,16 +1770,37 @@ def plot_hinton(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not real numbers, ``max_weight`` is not a number, a list of
+        labels is a string, or ``ax`` is not Axes.
+    ValueError
+        If ``weights`` is not 2-D with at least one weight or holds NaN/inf,
+        ``max_weight`` is not positive, or a list of labels does not have one label per
+        row (column).
     """
     from matplotlib.patches import Rectangle
 
-    W = np.asarray(weights, dtype=np.float64)
-    if W.ndim != 2:
+    func = "plot_hinton"
+    W = _array(weights, func, "weights")
+    if W.ndim != 2 or W.size == 0:
         raise ValueError(f"plot_hinton draws a 2-D array of weights, got shape {W.shape}")
-    if not np.isfinite(W).all():
-        raise ValueError("plot_hinton got NaN or infinite weights")
+    for name, labels, n in (("row_labels", row_labels, W.shape[0]),
+                            ("col_labels", col_labels, W.shape[1])):
+        if labels is None:
+            continue
+        if isinstance(labels, str) or not isinstance(labels, list | tuple | np.ndarray):
+            raise TypeError(f"{func}: {name} must be a list of {n} labels, got {labels!r}")
+        if len(labels) != n:
+            raise ValueError(f"{func}: {name} needs one label per {name[:3]} ({n}), got "
+                             f"{len(labels)}")
+    _axes(ax, func)
     if max_weight is None:
         max_weight = float(np.abs(W).max()) or 1.0
+    else:
+        max_weight = _real(max_weight, func, "max_weight", positive=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.4 * W.shape[1] + 1.5, 0.4 * W.shape[0] + 1))
     ax.set_facecolor("0.55")

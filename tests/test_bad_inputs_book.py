@@ -19,7 +19,9 @@ import pytest  # noqa: E402
 import sympy as sp  # noqa: E402
 from bad_inputs import Case, check, ids  # noqa: E402
 
+from backprop_course import Tensor, Value  # noqa: E402
 from backprop_course import symbolic as S  # noqa: E402
+from backprop_course import viz as V  # noqa: E402
 
 Z = sp.Symbol("z", real=True)
 NEURON = S.neuron(2)
@@ -166,7 +168,167 @@ SYMBOLIC = [
          ValueError, "x must have shape (1, 2)"),
 ]
 
-CASES = SYMBOLIC
+
+def _square(x: np.ndarray) -> np.ndarray:
+    return x**2
+
+
+def _bowl(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return u**2 + v**2
+
+
+def _two_scores(points: np.ndarray) -> np.ndarray:
+    return np.column_stack([points[:, 0], -points[:, 0]])
+
+
+PATH_2D = [[1.0, 1.0], [0.5, 0.5]]
+XY, LABELS = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0]]), np.array([0, 1, 1])
+GRID = {("relu", "he"): {"dW": [1.0, 2.0, 3.0]}}
+ALPHAS, BETAS = np.linspace(-1, 1, 5), np.linspace(-1, 1, 4)
+SLICE = np.add.outer(BETAS**2, ALPHAS**2)
+MATMUL = [("z", [("x", (2, 3)), "@", ("W", (3, 4))])]
+
+
+def _graph() -> Value:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    return a * b + a
+
+
+VIZ = [
+    Case("viz.plot_tangent", "the gradient as a Tensor", lambda: V.plot_tangent(
+        _square, 1.0, Tensor(2.0)), TypeError, ".item()"),
+    Case("viz.plot_tangent", "several slopes at once", lambda: V.plot_tangent(
+        _square, 1.0, np.array([2.0, 3.0])), ValueError, "one number"),
+    Case("viz.plot_tangent", "a NaN slope", lambda: V.plot_tangent(_square, 1.0, np.nan),
+         ValueError, "finite"),
+    Case("viz.plot_tangent", "a function of scalars only (returns one number for an array)",
+         lambda: V.plot_tangent(lambda x: 1.0, 1.0, 2.0), ValueError, "elementwise"),
+    Case("viz.plot_tangent", "a zero span", lambda: V.plot_tangent(_square, 1.0, 2.0, span=0),
+         ValueError, "span must be positive"),
+    Case("viz.plot_descent_1d", "a 2-D path", lambda: V.plot_descent_1d(
+        _square, np.ones((3, 2))), ValueError, "(steps + 1,)"),
+    Case("viz.plot_descent_1d", "a diverged path (NaN)", lambda: V.plot_descent_1d(
+        _square, [1.0, np.nan]), ValueError, "finite part"),
+    Case("viz.plot_descent_1d", "xlim the wrong way round", lambda: V.plot_descent_1d(
+        _square, [1.0, 0.5], xlim=(2, 1)), ValueError, "low < high"),
+    Case("viz.plot_descent_1d", "a negative max_arrows", lambda: V.plot_descent_1d(
+        _square, [1.0, 0.5], max_arrows=-1), ValueError, "max_arrows"),
+    Case("viz.plot_descent_1d", "an unknown colour", lambda: V.plot_descent_1d(
+        _square, [1.0, 0.5], color="reddish"), ValueError, "colour"),
+    Case("viz.plot_descent_contour", "a path of three columns", lambda: V.plot_descent_contour(
+        _bowl, np.ones((3, 3))), ValueError, "(steps + 1, 2)"),
+    Case("viz.plot_descent_contour", "zero levels", lambda: V.plot_descent_contour(
+        _bowl, PATH_2D, levels=0), ValueError, "levels"),
+    Case("viz.plot_descent_contour", "decreasing levels", lambda: V.plot_descent_contour(
+        _bowl, PATH_2D, levels=[3, 2, 1]), ValueError, "increasing"),
+    Case("viz.plot_descent_contour", "a grid of one point", lambda: V.plot_descent_contour(
+        _bowl, PATH_2D, resolution=1), ValueError, "resolution"),
+    Case("viz.plot_descent_contour", "a minimum of three numbers",
+         lambda: V.plot_descent_contour(_bowl, PATH_2D, minimum=(1, 2, 3)), ValueError,
+         "minimum must be a point"),
+    Case("viz.plot_descent_contour", "a loss that is NaN everywhere in the window",
+         lambda: V.plot_descent_contour(lambda u, v: u * np.nan, PATH_2D), ValueError,
+         "everywhere in the window"),
+    Case("viz.draw_graph", "a float instead of a Value", lambda: V.draw_graph(1.0),
+         TypeError, "needs a Value"),
+    Case("viz.draw_graph", "a %-style format", lambda: V.draw_graph(_graph(), fmt="%d"),
+         ValueError, "'.4f'"),
+    Case("viz.draw_graph", "a zero font size", lambda: V.draw_graph(_graph(), fontsize=0),
+         ValueError, "fontsize must be positive"),
+    Case("viz.draw_graph", "show_grad as a string", lambda: V.draw_graph(
+        _graph(), show_grad="no"), TypeError, "True or False"),
+    Case("viz.plot_decision_boundary", "one-hot labels", lambda: V.plot_decision_boundary(
+        _two_scores, XY, np.eye(3)[:, :2]), ValueError, "argmax"),
+    Case("viz.plot_decision_boundary", "fractional labels", lambda: V.plot_decision_boundary(
+        _two_scores, XY, np.array([0.5, 1.0, 1.0])), ValueError, "integer class labels"),
+    Case("viz.plot_decision_boundary", "no points", lambda: V.plot_decision_boundary(
+        _two_scores, np.zeros((0, 2)), np.zeros(0, int)), ValueError, "(N, 2)"),
+    Case("viz.plot_decision_boundary", "a model that returns NaN",
+         lambda: V.plot_decision_boundary(lambda p: p * np.nan, XY, LABELS), ValueError,
+         "scores contains"),
+    Case("viz.plot_decision_boundary", "an unknown colormap", lambda: V.plot_decision_boundary(
+        _two_scores, XY, LABELS, cmap="tab100"), ValueError, "unknown colormap"),
+    Case("viz.plot_curves", "one list instead of a dict", lambda: V.plot_curves([1.0, 2.0]),
+         TypeError, "{'loss': values}"),
+    Case("viz.plot_curves", "a curve with NaN", lambda: V.plot_curves({"SGD": [1.0, np.nan]}),
+         ValueError, "NaN"),
+    Case("viz.plot_curves", "logy with a zero loss", lambda: V.plot_curves(
+        {"SGD": [1.0, 0.0]}, logy=True), ValueError, "logy needs positive values"),
+    Case("viz.plot_curves", "an empty curve", lambda: V.plot_curves({"a": []}),
+         ValueError, "non-empty"),
+    Case("viz.plot_confusion_matrix", "predicted scores instead of classes",
+         lambda: V.plot_confusion_matrix([0, 1], np.array([[0.9, 0.1], [0.2, 0.8]])),
+         ValueError, "1-D"),
+    Case("viz.plot_confusion_matrix", "an unknown colormap", lambda: V.plot_confusion_matrix(
+        [0, 1], [0, 1], cmap="blues"), ValueError, "did you mean 'Blues'"),
+    Case("viz.plot_digits", "zero columns", lambda: V.plot_digits(
+        np.zeros((3, 64)), [0, 1, 2], ncols=0), ValueError, "ncols"),
+    Case("viz.plot_digits", "a label per image missing", lambda: V.plot_digits(
+        np.zeros((3, 64)), [0, 1]), ValueError, "one label"),
+    Case("viz.plot_digits", "one-hot labels", lambda: V.plot_digits(
+        np.zeros((3, 64)), np.eye(3)), ValueError, "1-D"),
+    Case("viz.plot_digits", "a shape of one side", lambda: V.plot_digits(
+        np.zeros((3, 64)), [0, 1, 2], shape=(8,)), ValueError, "two ints"),
+    Case("viz.source_bundle", "the function's name as a string",
+         lambda: V.source_bundle("plot_grid"), TypeError, "not its name"),
+    Case("viz.source_bundle", "a built-in without Python source", lambda: V.source_bundle(len),
+         TypeError, "no Python source"),
+    Case("viz.source_bundle", "a zero width", lambda: V.source_bundle(V.plot_grid, 0),
+         ValueError, "width"),
+    Case("viz.show_source", "a compiled NumPy function", lambda: V.show_source(np.exp),
+         TypeError, "no Python source"),
+    Case("viz.plot_matmul_shapes", "items as one string (split into characters)",
+         lambda: V.plot_matmul_shapes([("z", "x @ W")]), TypeError, "must be a list"),
+    Case("viz.plot_matmul_shapes", "a block with a zero side", lambda: V.plot_matmul_shapes(
+        [("z", [("x", (0, 3))])]), ValueError, "two positive ints"),
+    Case("viz.plot_matmul_shapes", "no rows", lambda: V.plot_matmul_shapes([]),
+         ValueError, "at least one"),
+    Case("viz.plot_matmul_shapes", "a gap given as a string", lambda: V.plot_matmul_shapes(
+        MATMUL, gap="1"), TypeError, "gap must be a real number"),
+    Case("viz.plot_outer_products", "different batch sizes", lambda: V.plot_outer_products(
+        np.ones((2, 3)), np.ones((1, 4))), ValueError, "same N rows"),
+    Case("viz.plot_outer_products", "no examples", lambda: V.plot_outer_products(
+        np.ones((0, 3)), np.ones((0, 4))), ValueError, "at least one example"),
+    Case("viz.plot_outer_products", "complex numbers", lambda: V.plot_outer_products(
+        np.ones((2, 3)) * 1j, np.ones((2, 4))), TypeError, "complex"),
+    Case("viz.plot_outer_products", "numbers where the axes go", lambda: V.plot_outer_products(
+        np.ones((2, 3)), np.ones((2, 4)), axes=[1, 2, 3]), TypeError, "axes[0]"),
+    Case("viz.plot_layer_grid", "a row key as a string (split into characters)",
+         lambda: V.plot_layer_grid(GRID, "relu", ["he"]), TypeError, "['relu']"),
+    Case("viz.plot_layer_grid", "a missing case", lambda: V.plot_layer_grid(
+        GRID, ["relu", "tanh"], ["he"]), ValueError, "no entry"),
+    Case("viz.plot_layer_grid", "an infinite norm (on a log axis)", lambda: V.plot_layer_grid(
+        {("relu", "he"): {"dW": [1.0, np.inf]}}, ["relu"], ["he"]), ValueError, "infinite"),
+    Case("viz.plot_layer_grid", "a panel with no curve", lambda: V.plot_layer_grid(
+        {("relu", "he"): {}}, ["relu"], ["he"]), ValueError, "no curve"),
+    Case("viz.plot_loss_slice", "values transposed", lambda: V.plot_loss_slice(
+        ALPHAS, BETAS, SLICE.T), ValueError, "len(betas)"),
+    Case("viz.plot_loss_slice", "decreasing coordinates", lambda: V.plot_loss_slice(
+        ALPHAS[::-1], BETAS, SLICE), ValueError, "increasing"),
+    Case("viz.plot_loss_slice", "a loss that overflowed", lambda: V.plot_loss_slice(
+        ALPHAS, BETAS, SLICE + np.where(SLICE > 1, np.inf, 0)), ValueError, "infinite"),
+    Case("viz.plot_loss_slice", "one explicit level", lambda: V.plot_loss_slice(
+        ALPHAS, BETAS, SLICE, levels=[1.0]), ValueError, "at least 2"),
+    Case("viz.plot_grid", "a 1-D array", lambda: V.plot_grid(np.ones(3)), ValueError, "2-D"),
+    Case("viz.plot_grid", "a %-style format (written as it is)", lambda: V.plot_grid(
+        np.ones((2, 2)), fmt="%.1f"), ValueError, "'{:.1f}'"),
+    Case("viz.plot_grid", "one rectangle instead of a list", lambda: V.plot_grid(
+        np.ones((2, 2)), highlight=(0, 0, 1, 1)), ValueError, "[(0, 0, 1, 1)]"),
+    Case("viz.plot_grid", "a rectangle outside the array", lambda: V.plot_grid(
+        np.ones((2, 2)), highlight=[(5, 5, 1, 1)]), ValueError, "outside"),
+    Case("viz.plot_grid", "vmin above vmax", lambda: V.plot_grid(
+        np.ones((2, 2)), vmin=2, vmax=1), ValueError, "vmin must not exceed vmax"),
+    Case("viz.plot_hinton", "no weights", lambda: V.plot_hinton(np.ones((0, 2))),
+         ValueError, "2-D array of weights"),
+    Case("viz.plot_hinton", "a zero max_weight", lambda: V.plot_hinton(
+        np.ones((2, 2)), max_weight=0), ValueError, "max_weight must be positive"),
+    Case("viz.plot_hinton", "too few row labels", lambda: V.plot_hinton(
+        np.ones((2, 2)), row_labels=["a"]), ValueError, "one label per row"),
+    Case("viz.plot_hinton", "labels as one string", lambda: V.plot_hinton(
+        np.ones((2, 2)), col_labels="ab"), TypeError, "list of 2 labels"),
+]
+
+CASES = SYMBOLIC + VIZ
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
