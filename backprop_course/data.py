@@ -7,8 +7,9 @@ inputs are float64 arrays of shape (N, D), batch first.
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,10 +20,77 @@ __all__ = ["xor", "spirals", "digits", "train_test_split", "batches", "one_hot"]
 __all__ += ["symmetry", "parity", "encoder", "family_trees", "FamilyTrees"]
 
 
-def _positive_int(name: str, value: object) -> int:
+# ------------------------------------------------ argument checks, shared by the training modules
+# A scalar setting (a count, a rate, a fraction, a flag) that is not a valid value of that
+# setting is a ValueError, whatever its type, as for ``int("abc")``; data of the wrong kind
+# (strings or complex numbers where real numbers are needed, a model that is not callable)
+# is a TypeError.
+def _in(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+def _positive_int(name: str, value: object, where: str = "") -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+        raise ValueError(f"{_in(where)}{name} must be a positive int, got {value!r}")
     return int(value)
+
+
+def _non_negative_int(name: str, value: object, where: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError(f"{_in(where)}{name} must be a non-negative int, got {value!r}")
+    return int(value)
+
+
+def _number(name: str, value: object, where: str, ok: Callable[[float], bool],
+            expected: str) -> float:
+    """A real, finite, non-bool number for which ``ok`` holds, else a ValueError."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+            or not math.isfinite(value) or not ok(value)):
+        raise ValueError(f"{_in(where)}{name} must be {expected}, got {value!r}")
+    return float(value)
+
+
+def _flag(name: str, value: object, where: str = "") -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{_in(where)}{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _rows(name: str, value: object, where: str = "") -> np.ndarray:
+    """``value`` as an array with one row per example (at least one dimension)."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        raise ValueError(
+            f"{_in(where)}{name} must be an array with one row per example, got "
+            f"{type(value).__name__} {value!r:.40}"
+        )
+    return arr
+
+
+def _real_array(name: str, value: object, where: str = "", ndim: int | None = None,
+                finite: bool = True) -> np.ndarray:
+    """``value`` as a float64 array of real numbers (of ``ndim`` dimensions if given; with
+    ``finite``, no NaN or infinity)."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as err:  # ragged nested lists
+        raise TypeError(f"{_in(where)}{name} must be numbers in a regular shape: {err}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{_in(where)}{name} must be real numbers, got {type(value).__name__} of dtype "
+            f"{arr.dtype}"
+        )
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(
+            f"{_in(where)}{name} must be {ndim}-D, got an array of shape {arr.shape}"
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if finite and not np.isfinite(arr).all():
+        raise ValueError(
+            f"{_in(where)}{name} contains {int((~np.isfinite(arr)).sum())} NaN or infinite "
+            "value(s)"
+        )
+    return arr
 
 
 def xor() -> tuple[np.ndarray, np.ndarray]:
@@ -43,15 +111,19 @@ def symmetry(n: int = 6) -> tuple[np.ndarray, np.ndarray]:
 
     The paper's task is ``n = 6`` (64 patterns, 8 of them symmetric). Returns ``X``
     (2**n, n) of 0/1, row i being i in binary, and labels ``y`` (2**n,).
+    Raises ValueError if ``n`` is not a positive int.
     """
-    n = _positive_int("n", n)
+    n = _positive_int("n", n, "symmetry")
     X = _all_bit_patterns(n)
     return X, np.all(X == X[:, ::-1], axis=1).astype(np.int64)
 
 
 def parity(n: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """n-bit parity: all ``2**n`` binary patterns, labelled 1 if an odd number of bits are on."""
-    n = _positive_int("n", n)
+    """n-bit parity: all ``2**n`` binary patterns, labelled 1 if an odd number of bits are on.
+
+    Raises ValueError if ``n`` is not a positive int.
+    """
+    n = _positive_int("n", n, "parity")
     X = _all_bit_patterns(n)
     return X, (X.sum(axis=1).astype(np.int64) % 2)
 
@@ -60,8 +132,9 @@ def encoder(n: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """The n-input encoder problem: the n one-hot patterns, each its own target.
 
     Returns ``X`` and targets ``Y``, both the (n, n) identity (separate arrays).
+    Raises ValueError if ``n`` is not a positive int.
     """
-    n = _positive_int("n", n)
+    n = _positive_int("n", n, "encoder")
     return np.eye(n), np.eye(n)
 
 
@@ -142,6 +215,10 @@ class FamilyTrees:
         Inputs: one unit on among the 24 people, one among the 12 relationships.
     Y : numpy.ndarray, shape (104, 24)
         Targets: 1 for every correct person 2, 0 for the others.
+
+    Made by :func:`family_trees`. Raises TypeError if ``people``, ``relations`` or
+    ``cases`` is not a list, ValueError if ``X`` or ``Y`` does not have a row per case
+    and a column per person (and, for ``X``, per relation).
     """
 
     people: list[str]
@@ -149,6 +226,21 @@ class FamilyTrees:
     cases: list[tuple[str, str, tuple[str, ...]]]
     X: np.ndarray
     Y: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in ("people", "relations", "cases"):
+            if not isinstance(getattr(self, name), list | tuple):
+                raise TypeError(f"FamilyTrees: {name} must be a list, got "
+                                f"{type(getattr(self, name)).__name__}")
+        n, width = len(self.cases), len(self.people) + len(self.relations)
+        for name, shape in (("X", (n, width)), ("Y", (n, len(self.people)))):
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray) or value.shape != shape:
+                raise ValueError(
+                    f"FamilyTrees: {name} must be an array of shape {shape} (one row per case; "
+                    f"{'people, then relations' if name == 'X' else 'people'}), got "
+                    f"{getattr(value, 'shape', type(value).__name__)}"
+                )
 
     @property
     def triples(self) -> list[tuple[str, str, str]]:
@@ -207,10 +299,18 @@ def spirals(
     X : numpy.ndarray, shape (n * classes, 2)
         Points within the unit disc.
     y : numpy.ndarray of int, shape (n * classes,)
+
+    Raises
+    ------
+    ValueError
+        If ``n`` or ``classes`` is not a positive int, or ``noise`` is not a finite
+        non-negative number.
+    TypeError
+        If ``seed`` is neither an int nor a Generator.
     """
-    n, classes = _positive_int("n", n), _positive_int("classes", classes)
-    if not (isinstance(noise, int | float) and noise >= 0):
-        raise ValueError(f"noise must be a non-negative number, got {noise!r}")
+    n = _positive_int("n", n, "spirals")
+    classes = _positive_int("classes", classes, "spirals")
+    _number("noise", noise, "spirals", lambda v: v >= 0, "a finite non-negative number")
     rng = as_rng(seed)
     X = np.zeros((n * classes, 2))
     y = np.zeros(n * classes, dtype=np.int64)
@@ -251,24 +351,64 @@ def train_test_split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split into training and test sets: ``X_train, X_test, y_train, y_test``.
 
-    With ``stratify`` (the default) each class keeps its proportion in both sets.
+    With ``stratify`` (the default) each class keeps its proportion in both sets:
+    ``round(test_fraction * n_c)`` of the ``n_c`` rows of class ``c`` go to the test set.
+    A class is a label of ``y`` (N,), or a whole row of a 2-D ``y`` (e.g. one-hot targets).
+
+    Raises
+    ------
+    ValueError
+        If ``X`` and ``y`` do not have one row per example each, there are no rows,
+        ``test_fraction`` is not a number strictly between 0 and 1, ``stratify`` is
+        not a bool, ``y`` holds real-valued targets (not class labels) while
+        ``stratify`` is on (pass ``stratify=False``), or the split would leave the
+        test set or the training set empty.
+    TypeError
+        If ``seed`` is neither an int nor a Generator.
     """
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _rows("X", X, "train_test_split"), _rows("y", y, "train_test_split")
     if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+        raise ValueError(f"train_test_split: X has {len(X)} rows but y has {len(y)}")
+    if len(X) == 0:
+        raise ValueError("train_test_split: X and y have no rows to split")
+    _number("test_fraction", test_fraction, "train_test_split", lambda f: 0.0 < f < 1.0,
+            "a number between 0 and 1 (exclusive)")
+    stratify = _flag("stratify", stratify, "train_test_split")
     rng = as_rng(seed)
     if stratify:
+        classes = _stratum_of_each_row(y)
         test_idx = []
-        for label in np.unique(y):
-            members = rng.permutation(np.flatnonzero(y == label))
+        for label in range(classes.max() + 1):
+            members = rng.permutation(np.flatnonzero(classes == label))
             test_idx.append(members[: int(round(test_fraction * len(members)))])
         test = np.sort(np.concatenate(test_idx))
     else:
         test = np.sort(rng.permutation(len(X))[: int(round(test_fraction * len(X)))])
+    if not 0 < len(test) < len(X):
+        which, other = ("test", "training") if len(test) == 0 else ("training", "test")
+        per_class = (" (with stratify, each class's share is rounded on its own: "
+                     "a class of n rows gives round(test_fraction * n) of them)"
+                     if stratify else "")
+        raise ValueError(
+            f"train_test_split: test_fraction = {test_fraction!r} of {len(X)} rows leaves the "
+            f"{which} set empty and puts every row in the {other} set{per_class}; "
+            "choose another test_fraction or use more data"
+        )
     train = np.setdiff1d(np.arange(len(X)), test)
     return X[train], X[test], y[train], y[test]
+
+
+def _stratum_of_each_row(y: np.ndarray) -> np.ndarray:
+    """Each row's class as 0, 1, ... in the sorted order of the labels (rows of a 2-D ``y``)."""
+    if y.dtype.kind == "f" and not np.all(np.mod(y[np.isfinite(y)], 1) == 0):
+        raise ValueError(
+            "train_test_split: stratify=True keeps each class's share, but y holds real "
+            "values (e.g. "
+            f"{float(y[np.mod(y, 1) != 0].ravel()[0])!r}), not class labels; pass stratify=False "
+            "to split real-valued targets"
+        )
+    _, classes = np.unique(y.reshape(len(y), -1), axis=0, return_inverse=True)
+    return classes.ravel()
 
 
 def batches(
@@ -281,26 +421,60 @@ def batches(
     """Yield mini-batches ``(X_batch, y_batch)`` covering the data once (an epoch).
 
     The last batch is smaller when ``batch_size`` does not divide ``len(X)``.
-    With ``shuffle``, the order is a permutation drawn from ``seed``.
+    With ``shuffle``, the order is a permutation drawn from ``seed``. The
+    arguments are checked when ``batches`` is called, before the first batch.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` and ``y`` do not have one row per example each, ``batch_size`` is not
+        a positive int, or ``shuffle`` is not a bool.
+    TypeError
+        If ``seed`` is neither an int nor a Generator.
     """
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _rows("X", X, "batches"), _rows("y", y, "batches")
     if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
-    batch_size = _positive_int("batch_size", batch_size)
+        raise ValueError(f"batches: X has {len(X)} rows but y has {len(y)}")
+    batch_size = _positive_int("batch_size", batch_size, "batches")
+    shuffle = _flag("shuffle", shuffle, "batches")
     order = as_rng(seed).permutation(len(X)) if shuffle else np.arange(len(X))
+    return _batches(X, y, order, batch_size)
+
+
+def _batches(X: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int
+             ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     for start in range(0, len(X), batch_size):
         rows = order[start : start + batch_size]
         yield X[rows], y[rows]
 
 
 def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
-    """Rows of zeros with a 1 at each label: shape (N, n_classes)."""
+    """Rows of zeros with a 1 at each label: shape (N, n_classes).
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` is not 1-D (N,), is not made of integers (floats such as 1.0
+        and bools are refused, as by PyTorch's ``one_hot``), or holds a label outside
+        ``0 .. n_classes - 1``; or if ``n_classes`` is not a positive int.
+    """
     labels = np.asarray(labels)
-    n_classes = _positive_int("n_classes", n_classes)
-    if labels.dtype.kind not in "iu" or (
-        labels.size and (labels.min() < 0 or labels.max() >= n_classes)
-    ):
-        raise ValueError(f"labels must be ints in 0..{n_classes - 1}")
+    n_classes = _positive_int("n_classes", n_classes, "one_hot")
+    if labels.ndim != 1:
+        raise ValueError(f"one_hot: labels must be 1-D, one per row (N,), got shape {labels.shape}")
+    if labels.size == 0:
+        return np.zeros((0, n_classes))
+    if labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"one_hot: labels must be ints in 0..{n_classes - 1} (class indices), got dtype "
+            f"{labels.dtype}: {labels[:3].tolist()}"
+        )
+    bad = labels[(labels < 0) | (labels >= n_classes)]
+    if bad.size:
+        raise ValueError(
+            f"one_hot: labels must be ints in 0..{n_classes - 1} for n_classes = {n_classes}; "
+            f"got {bad[0]}"
+        )
     out = np.zeros((labels.size, n_classes))
-    out[np.arange(labels.size), labels.ravel()] = 1.0
+    out[np.arange(labels.size), labels] = 1.0
     return out
