@@ -68,10 +68,11 @@ def gradient_descent(
     ------
     ValueError
         If ``lr`` is not a positive finite number, ``steps`` is negative or not
-        an int, ``w0`` contains NaN or an infinity, or ``grad`` returns an array
-        of another shape than ``w0``.
+        an int, ``w0`` is empty or contains NaN or an infinity, or ``grad``
+        returns an array of another shape than ``w0``.
     TypeError
-        If ``w0`` or what ``grad`` returns is not made of real numbers.
+        If ``w0`` or what ``grad`` returns is not made of real numbers, or ``grad``
+        is not a function (checked when it is first called).
 
     Examples
     --------
@@ -105,6 +106,8 @@ def _check_start(w0: np.ndarray | float, lr: float, steps: int) -> np.ndarray:
     if steps < 0:
         raise ValueError(f"steps must be a non-negative int, got {steps}")
     w = _real_array(w0, "w0")
+    if w.size == 0:
+        raise ValueError(f"w0 is empty (shape {w.shape}): there are no weights to descend")
     if not np.isfinite(w).all():
         raise ValueError(f"w0 must be finite, got {w0!r}")
     return w
@@ -112,6 +115,11 @@ def _check_start(w0: np.ndarray | float, lr: float, steps: int) -> np.ndarray:
 
 def _gradient_at(grad: Callable, w: np.ndarray, k: int) -> np.ndarray:
     """Call ``grad`` on a copy of ``w``; check that the result is real and shaped like ``w``."""
+    if not callable(grad):
+        raise TypeError(
+            f"gradient_descent: grad must be a function w -> the gradient at w (e.g. "
+            f"lambda w: 2 * w), got {type(grad).__name__} {grad!r:.40}"
+        )
     g = _real_array(grad(w.copy()), "grad(w)")
     if g.shape != w.shape:
         raise ValueError(
@@ -122,11 +130,18 @@ def _gradient_at(grad: Callable, w: np.ndarray, k: int) -> np.ndarray:
 
 
 def _warn_divergence(step: int, lr: float, g: np.ndarray) -> None:
-    cause = "the gradient was not finite" if not np.isfinite(g).all() else "it overflowed"
+    if np.isfinite(g).all():
+        cause = "it overflowed"
+        remedy = f"lr = {lr:g} is too large for this loss."
+    else:  # grad itself gave NaN or inf at a finite point: lr may not be the culprit
+        cause = "the gradient was not finite"
+        remedy = (f"grad(w) returned NaN or inf at the finite iterate of step {step - 1}: "
+                  f"either lr = {lr:g} is too large for this loss, or the gradient is "
+                  "undefined there (check grad at that point).")
     warnings.warn(
         f"gradient descent diverged: at step {step} the iterate was no longer finite "
         f"({cause}). The path returned stops at the last finite iterate (step {step - 1}); "
-        f"lr = {lr:g} is too large for this loss.",
+        f"{remedy}",
         DivergenceWarning,
         stacklevel=3,
     )
