@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from .data import _positive_int, batches
+from .data import _flag, _positive_int, _real_array, _rows, batches
 from .init import RngLike, as_rng
+from .layers.dense import check_labels
 from .nn import Module
 from .optim import Optimizer
 from .tensor import Tensor
@@ -18,7 +20,10 @@ __all__ = ["History", "fit", "predict", "accuracy", "confusion_matrix"]
 
 @dataclass
 class History:
-    """What :func:`fit` recorded, one entry per epoch (``step_loss`` has one per step)."""
+    """What :func:`fit` recorded, one entry per epoch (``step_loss`` has one per step).
+
+    Raises TypeError if a field is given something other than a list.
+    """
 
     loss: list[float] = field(default_factory=list)
     step_loss: list[float] = field(default_factory=list)
@@ -26,14 +31,138 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, list):
+                raise TypeError(f"History: {f.name} must be a list of numbers, got "
+                                f"{type(value).__name__} {value!r:.40}")
+
+
+# ------------------------------------------------------------ argument checks
+def _check_model(model: object, where: str) -> None:
+    if not callable(model) or isinstance(model, type):
+        raise TypeError(
+            f"{where}: model must be a model object such as bc.nn.MLP([2, 8, 3]) (called on a "
+            f"Tensor of inputs), got {type(model).__name__} {model!r:.40}"
+        )
+
+
+def _checked_loss_fn(loss_fn: object, where: str) -> Callable[[Tensor, np.ndarray], Tensor]:
+    """``loss_fn``, refused if it is not a function, and wrapped so that a result that is
+    not a Tensor is named (``backward()`` could not start from it)."""
+    if not callable(loss_fn) or isinstance(loss_fn, type):
+        raise TypeError(
+            f"{where}: loss_fn must be a function (outputs, y) -> scalar Tensor such as "
+            f"bc.losses.cross_entropy, got {type(loss_fn).__name__} {loss_fn!r:.40}"
+        )
+
+    @functools.wraps(loss_fn)
+    def checked(outputs: Tensor, targets: np.ndarray) -> Tensor:
+        loss = loss_fn(outputs, targets)
+        if not isinstance(loss, Tensor):
+            raise TypeError(
+                f"{where}: loss_fn must return a scalar Tensor computed from the outputs (so "
+                f"that backward() reaches the weights), but it returned "
+                f"{type(loss).__name__} {loss!r:.40}"
+            )
+        return loss
+
+    return checked
+
+
+def _check_optimizer(optimizer: object, model: object, where: str) -> None:
+    if isinstance(optimizer, type) or not all(
+        callable(getattr(optimizer, name, None)) for name in ("zero_grad", "step")
+    ):
+        raise TypeError(
+            f"{where}: optimizer must be an optimizer object built on the model's parameters, "
+            f"e.g. bc.optim.SGD(model.parameters(), lr=0.1), got {optimizer!r:.60}"
+        )
+    mine = {id(p) for p in getattr(optimizer, "params", ())}
+    theirs = model.parameters() if callable(getattr(model, "parameters", None)) else []
+    if mine and theirs and not mine & {id(p) for p in theirs}:
+        raise ValueError(
+            f"{where}: the optimizer updates none of the model's parameters, so training "
+            "would not change the model; build it on this model: "
+            "optimizer = bc.optim.SGD(model.parameters(), lr=...)"
+        )
+
+
+def _inputs(X: object, where: str) -> np.ndarray:
+    """The inputs as an array with a row per example, refused unless real and finite."""
+    if isinstance(X, Tensor):
+        X = X.data
+    X = _rows("X", X, where)
+    _real_array("X", X, where)
+    return X
+
+
+def _outputs(model: Module, X: np.ndarray, where: str) -> np.ndarray:
+    """The model's outputs on ``X``, which must be class scores (N, C) with C >= 2."""
+    _check_model(model, where)
+    X = _inputs(X, where)
+    out = model(Tensor(X))
+    scores = np.asarray(out.data if isinstance(out, Tensor) else out)
+    if scores.ndim != 2 or len(scores) != len(X):
+        raise ValueError(
+            f"{where} takes the argmax of each row of the model's outputs, which must have "
+            f"shape (N, C) = ({len(X)}, C), one score per class; got {scores.shape}"
+        )
+    if scores.shape[1] < 2:
+        raise ValueError(
+            f"{where}: the model has one output column, so the argmax would predict class 0 "
+            "for every row; with one sigmoid output unit, threshold it instead: "
+            "(model(Tensor(X)).data[:, 0] > 0.5).astype(int)"
+        )
+    return scores
+
+
+def _class_labels(y: np.ndarray, n: int, what: str, where: str) -> None:
+    """Labels for accuracies: one whole, non-negative number per row (the range is checked
+    against the model's outputs later)."""
+    if y.ndim != 1 or len(y) != n:
+        raise ValueError(
+            f"{where}: classification=True records accuracies, which need {what} to be one "
+            f"class label per row, shape ({n},); got shape {y.shape} (pass "
+            "classification=False for other targets)"
+        )
+    if y.size and (y.dtype.kind not in "iuf" or np.any(np.mod(y, 1) != 0) or y.min() < 0):
+        raise ValueError(
+            f"{where}: classification=True needs {what} to be integer class labels 0, 1, ..., "
+            f"got {y[:5].tolist()} (dtype {y.dtype}); pass classification=False for "
+            "real-valued targets"
+        )
+
 
 def predict(model: Module, X: np.ndarray) -> np.ndarray:
-    """The predicted class of each row: the argmax of the model's outputs."""
-    return model(Tensor(X)).data.argmax(axis=1)
+    """The predicted class of each row: the argmax of the model's outputs.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not callable or ``X`` is not real numbers.
+    ValueError
+        If ``X`` has NaN or infinite entries, or the outputs are not class scores
+        (N, C) with at least two columns (one output column would make every
+        prediction class 0).
+    """
+    return _outputs(model, X, "predict").argmax(axis=1)
 
 
 def accuracy(model: Module, X: np.ndarray, y: np.ndarray) -> float:
-    """The fraction of rows of ``X`` whose predicted class equals ``y``."""
+    """The fraction of rows of ``X`` whose predicted class equals ``y``.
+
+    Raises
+    ------
+    TypeError
+        As :func:`predict`, or if ``y`` is not numbers.
+    ValueError
+        If ``y`` is not one label per row of ``X``, there are no rows, a label is not a
+        whole number, or a label is outside ``0 .. C - 1`` for the model's C outputs
+        (as :func:`predict`, too).
+    """
+    X = _inputs(X, "accuracy")
     y = np.asarray(y)
     if y.ndim != 1 or len(y) != len(X):
         raise ValueError(
@@ -41,7 +170,15 @@ def accuracy(model: Module, X: np.ndarray, y: np.ndarray) -> float:
         )
     if len(y) == 0:
         raise ValueError("accuracy of no examples is undefined: X and y are empty")
-    return float((predict(model, X) == y).mean())
+    scores = _outputs(model, X, "accuracy")
+    try:
+        labels = check_labels(y, len(y), scores.shape[1])
+    except (TypeError, ValueError) as err:
+        message = str(err).removeprefix("check_labels: ")
+        raise type(err)(
+            f"accuracy: y does not fit the model's {scores.shape[1]} outputs: {message}"
+        ) from None
+    return float((scores.argmax(axis=1) == labels).mean())
 
 
 def confusion_matrix(
@@ -60,21 +197,39 @@ def confusion_matrix(
     Returns
     -------
     numpy.ndarray of int64, shape (n_classes, n_classes)
+
+    Raises
+    ------
+    ValueError
+        If ``y_true`` and ``y_pred`` are not 1-D of the same length or not integer
+        classes, a class is negative, or ``n_classes`` is not an int at least as large
+        as every class seen (at least 1).
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.shape != y_pred.shape or y_true.ndim != 1:
         raise ValueError(
-            f"y_true and y_pred must be 1-D of the same length, got {y_true.shape} and "
-            f"{y_pred.shape}"
+            f"confusion_matrix: y_true and y_pred must be 1-D of the same length, got "
+            f"{y_true.shape} and {y_pred.shape}"
         )
-    if y_true.size and (y_true.dtype.kind not in "iu" or y_pred.dtype.kind not in "iu"):
-        raise ValueError("y_true and y_pred must hold integer classes")
-    if y_true.size and min(y_true.min(), y_pred.min()) < 0:
-        raise ValueError("classes must be non-negative")
+    if y_true.size == 0:  # [] is a float array: no classes either way
+        y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if y.dtype.kind not in "iu":
+            raise ValueError(
+                f"confusion_matrix: y_true and y_pred must hold integer classes, got {name} of "
+                f"dtype {y.dtype}: {y[:3].tolist()}"
+            )
+        if y.size and y.min() < 0:
+            raise ValueError(
+                f"confusion_matrix: classes must be non-negative, got {y.min()} in {name}"
+            )
     seen = int(max(y_true.max(), y_pred.max())) + 1 if y_true.size else 0
     n = seen if n_classes is None else n_classes
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < max(seen, 1):
-        raise ValueError(f"n_classes must be an int of at least {max(seen, 1)}, got {n_classes!r}")
+        raise ValueError(
+            f"confusion_matrix: n_classes must be an int of at least {max(seen, 1)}, got "
+            f"{n_classes!r}"
+        )
     counts = np.zeros((n, n), dtype=np.int64)
     np.add.at(counts, (y_true, y_pred), 1)
     return counts
@@ -118,17 +273,37 @@ def fit(
         Record accuracies (argmax of the outputs against integer labels).
     progress : bool, default True
         Show a tqdm progress bar with the running loss.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` or ``loss_fn`` is not callable, ``loss_fn`` returns something other
+        than a Tensor, ``optimizer`` is not an optimizer object, or ``X`` is not real
+        numbers. All but the loss's type are checked before the first step.
+    ValueError
+        Before the first step: if ``X`` and ``y`` do not have one row per example, or
+        none; ``X`` has NaN or infinite entries; ``epochs`` or ``batch_size`` is not a
+        positive int; ``validation`` is not a pair ``(X_val, y_val)`` of matching
+        lengths; ``classification`` or ``progress`` is not a bool; with
+        ``classification``, ``y`` (or ``y_val``) is not integer labels (N,); or the
+        optimizer updates none of the model's parameters.
     """
+    _check_model(model, "fit")
+    loss_fn = _checked_loss_fn(loss_fn, "fit")
+    _check_optimizer(optimizer, model, "fit")
+    X, y = _inputs(X, "fit"), _rows("y", y, "fit")
     if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
+        raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)}")
     if len(X) == 0:
         raise ValueError("fit needs at least one training example; X and y are empty")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    batch_size = _positive_int("batch_size", batch_size)
-    if validation is not None and (not isinstance(validation, tuple | list)
-                                   or len(validation) != 2):
-        raise ValueError("validation must be a pair (X_val, y_val)")
+    epochs = _positive_int("epochs", epochs, "fit")
+    batch_size = _positive_int("batch_size", batch_size, "fit")
+    classification = _flag("classification", classification, "fit")
+    progress = _flag("progress", progress, "fit")
+    if classification:
+        _class_labels(y, len(X), "y", "fit")
+    if validation is not None:
+        validation = _validation_pair(validation, classification)
     rng = as_rng(seed)
     history = History()
     steps_per_epoch = -(-len(X) // batch_size)
@@ -164,3 +339,20 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _validation_pair(validation: object, classification: bool) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(validation, tuple | list) or len(validation) != 2:
+        raise ValueError(
+            f"fit: validation must be a pair (X_val, y_val), got a {type(validation).__name__}"
+            + (f" of length {len(validation)}" if isinstance(validation, tuple | list) else "")
+        )
+    X_val, y_val = _inputs(validation[0], "fit (validation)"), _rows("y_val", validation[1], "fit")
+    if len(X_val) != len(y_val) or len(X_val) == 0:
+        raise ValueError(
+            f"fit: validation must be (X_val, y_val) with one label per row, and at least one "
+            f"row; X_val has {len(X_val)} rows, y_val {len(y_val)}"
+        )
+    if classification:
+        _class_labels(y_val, len(X_val), "y_val", "fit")
+    return X_val, y_val
