@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .data import _non_negative_int, _number, _positive_int, _real_array
 from .init import RngLike, as_rng
 
 __all__ = [
@@ -58,12 +59,40 @@ class Population:
     b1 : numpy.ndarray, shape (S, H)
     W2 : numpy.ndarray, shape (S, H, K)
     b2 : numpy.ndarray, shape (S, K)
+
+    Raises
+    ------
+    TypeError
+        If an attribute is not a NumPy array of real numbers.
+    ValueError
+        If the four shapes do not fit together as above.
     """
 
     W1: np.ndarray
     b1: np.ndarray
     W2: np.ndarray
     b2: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in ("W1", "b1", "W2", "b2"):
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"Population: {name} must be a NumPy array of real numbers, got "
+                    f"{type(value).__name__}"
+                    + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else "")
+                )
+        W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
+        fits = W1.ndim == 3 and W2.ndim == 3 and b1.ndim == 2 and b2.ndim == 2
+        if fits:
+            S, _, H = W1.shape
+            fits = b1.shape == (S, H) and W2.shape[:2] == (S, H) and b2.shape == (S, W2.shape[2])
+        if not fits:
+            raise ValueError(
+                "Population needs W1 (S, D, H), b1 (S, H), W2 (S, H, K) and b2 (S, K), the "
+                f"first axis counting the networks; got {W1.shape}, {b1.shape}, {W2.shape} "
+                f"and {b2.shape}"
+            )
 
     @property
     def size(self) -> int:
@@ -84,13 +113,18 @@ class Population:
 
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, sizes: tuple[int, int, int]) -> Population:
-        """The inverse of :meth:`vectors`: rows of parameters -> a population."""
-        D, H, K = sizes
-        v = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
+        """The inverse of :meth:`vectors`: rows of parameters -> a population.
+
+        ``vectors`` is (S, P) or one network's (P,); ``sizes`` is ``(D, H, K)``.
+        """
+        D, H, K = _sizes(sizes, "Population.from_vectors")
+        v = np.atleast_2d(_real_array("vectors", vectors, "Population.from_vectors",
+                                      finite=False))
         bounds = np.cumsum([0, D * H, H, H * K, K])
-        if v.shape[1] != bounds[-1]:
+        if v.ndim != 2 or v.shape[1] != bounds[-1]:
             raise ValueError(
-                f"a {D}-{H}-{K} network has {bounds[-1]} parameters, got rows of {v.shape[1]}"
+                f"Population.from_vectors: a {D}-{H}-{K} network has {bounds[-1]} parameters, "
+                f"so vectors must be (S, {bounds[-1]}) or ({bounds[-1]},); got {v.shape}"
             )
         shapes = [(D, H), (H,), (H, K), (K,)]
         parts = [
@@ -100,13 +134,64 @@ class Population:
         return cls(*parts)
 
 
+def _sizes(sizes: object, where: str) -> tuple[int, int, int]:
+    """``(D, H, K)``: three positive ints."""
+    if not isinstance(sizes, tuple | list) or len(sizes) != 3:
+        raise ValueError(
+            f"{where}: sizes must be (D, H, K), the inputs, hidden units and outputs of a "
+            f"network with one hidden layer, e.g. (2, 2, 1); got {sizes!r}"
+        )
+    return tuple(_positive_int(f"each of sizes {tuple(sizes)!r}", n, where)  # type: ignore
+                 for n in sizes)
+
+
+def _inputs(nets: Population, X: object, where: str) -> np.ndarray:
+    """``X`` as a float (N, D) array for ``nets``, finite, N >= 1, or a clear error."""
+    if not isinstance(nets, Population):
+        raise TypeError(
+            f"{where}: nets must be a Population (see init_population), got "
+            f"{type(nets).__name__}"
+        )
+    D, H, K = nets.sizes
+    X = _real_array("X", X, where)
+    if X.ndim != 2 or X.shape[1] != D or len(X) == 0:
+        raise ValueError(
+            f"{where}: X must be (N, {D}), one row of {D} inputs per example for these "
+            f"{D}-{H}-{K} networks, with N >= 1; got shape {X.shape}"
+        )
+    return X
+
+
+def _data(nets: Population, X: object, Y: object, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` (N, D) and ``Y`` (N, K) for ``nets`` as float arrays, finite, or a clear error."""
+    X = _inputs(nets, X, where)
+    K = nets.sizes[2]
+    Y = _real_array("Y", Y, where)
+    if Y.shape != (len(X), K):
+        hint = "; for one output unit pass y[:, None]" if Y.shape == (len(X),) else ""
+        raise ValueError(
+            f"{where}: Y must be (N, K) = ({len(X)}, {K}), a row of {K} target(s) per row of "
+            f"X; got shape {Y.shape}{hint}"
+        )
+    return X, Y
+
+
 def init_population(
     n_nets: int, sizes: tuple[int, int, int], scale: float = 1.0, rng: RngLike = None
 ) -> Population:
-    """``n_nets`` networks with every weight and bias drawn uniformly from ``[-scale, scale]``."""
-    if isinstance(n_nets, bool) or not isinstance(n_nets, int) or n_nets < 1:
-        raise ValueError(f"n_nets must be a positive int, got {n_nets!r}")
-    D, H, K = sizes
+    """``n_nets`` networks with every weight and bias drawn uniformly from ``[-scale, scale]``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_nets`` is not a positive int, ``sizes`` is not three positive ints
+        ``(D, H, K)``, or ``scale`` is not a finite non-negative number.
+    TypeError
+        If ``rng`` is neither an int seed nor a Generator.
+    """
+    n_nets = _positive_int("n_nets", n_nets, "init_population")
+    D, H, K = _sizes(sizes, "init_population")
+    _number("scale", scale, "init_population", lambda v: v >= 0, "a finite non-negative number")
     g = as_rng(rng)
 
     def draw(*shape: int) -> np.ndarray:
@@ -127,8 +212,17 @@ def population_forward(nets: Population, X: np.ndarray) -> tuple[np.ndarray, np.
     -------
     h : numpy.ndarray, shape (S, N, H)
     a : numpy.ndarray, shape (S, N, K)
+
+    Raises
+    ------
+    TypeError
+        If ``nets`` is not a Population or ``X`` is not real numbers.
+    ValueError
+        If ``X`` is not (N, D) with N >= 1 for the networks' D inputs, or holds NaN or
+        infinite values. :func:`population_loss`, :func:`population_gradients` and
+        :func:`solved` also refuse a ``Y`` that is not (N, K), e.g. labels (N,).
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _inputs(nets, X, "population_forward")
     h = _sigmoid(X @ nets.W1 + nets.b1[:, None, :])
     a = _sigmoid(h @ nets.W2 + nets.b2[:, None, :])
     return h, a
@@ -136,8 +230,9 @@ def population_forward(nets: Population, X: np.ndarray) -> tuple[np.ndarray, np.
 
 def population_loss(nets: Population, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Every network's summed squared error ``E = ½ Σ_n Σ_k (a_nk - y_nk)²``: shape (S,)."""
+    X, Y = _data(nets, X, Y, "population_loss")
     _, a = population_forward(nets, X)
-    return 0.5 * ((a - np.asarray(Y, dtype=np.float64)) ** 2).sum(axis=(1, 2))
+    return 0.5 * ((a - Y) ** 2).sum(axis=(1, 2))
 
 
 def population_gradients(nets: Population, X: np.ndarray, Y: np.ndarray) -> Population:
@@ -145,7 +240,7 @@ def population_gradients(nets: Population, X: np.ndarray, Y: np.ndarray) -> Popu
 
     Returns a :class:`Population` whose arrays are the gradients, shaped like the weights.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X, Y = _data(nets, X, Y, "population_gradients")  # X (N, D), Y (N, K), or a clear error
     h, a = population_forward(nets, X)
     delta2 = (a - Y) * a * (1.0 - a)  # dE/dz2 = (a - y) σ'(z2), (S, N, K)
     dW2 = h.transpose(0, 2, 1) @ delta2  # h^T δ2, (S, H, K)
@@ -166,11 +261,24 @@ def train_population(
 
     Each step is the paper's ``Δw(t) = -lr ∂E/∂w + momentum Δw(t-1)``, applied to
     all networks at once. Returns a new Population (``nets`` is not changed).
+
+    Raises
+    ------
+    ValueError
+        If ``sweeps`` is not a non-negative int, ``lr`` not a positive finite number,
+        ``momentum`` not a finite non-negative number, or ``X``, ``Y`` are not as
+        :func:`population_gradients` needs them.
+    TypeError
+        If ``nets`` is not a Population, or ``X``, ``Y`` are not real numbers.
     """
-    Y = np.asarray(Y, dtype=np.float64)
+    X, Y = _data(nets, X, Y, "train_population")
+    sweeps = _non_negative_int("sweeps", sweeps, "train_population")
+    _number("lr", lr, "train_population", lambda v: v > 0, "a positive finite number")
+    _number("momentum", momentum, "train_population", lambda v: v >= 0,
+            "a finite non-negative number (0.9 is usual)")
     params = [p.copy() for p in nets.arrays()]
     changes = [np.zeros_like(p) for p in params]
-    for _ in range(int(sweeps)):
+    for _ in range(sweeps):
         grads = population_gradients(Population(*params), X, Y).arrays()
         for p, change, g in zip(params, changes, grads, strict=True):
             change *= momentum
@@ -180,9 +288,21 @@ def train_population(
 
 
 def solved(nets: Population, X: np.ndarray, Y: np.ndarray, margin: float = 0.5) -> np.ndarray:
-    """Which networks get every output within ``margin`` of its 0/1 target: bool, shape (S,)."""
+    """Which networks get every output within ``margin`` of its 0/1 target: bool, shape (S,).
+
+    ``margin`` is in (0, 0.5]: 0.5 asks only that each output be on the right side of
+    0.5; a larger margin would count wrong answers as right.
+
+    Raises
+    ------
+    ValueError
+        If ``margin`` is not a number in (0, 0.5], or ``X``, ``Y`` are not as
+        :func:`population_loss` needs them.
+    """
+    X, Y = _data(nets, X, Y, "solved")
+    _number("margin", margin, "solved", lambda m: 0 < m <= 0.5, "a number in (0, 0.5]")
     _, a = population_forward(nets, X)
-    return (np.abs(a - np.asarray(Y, dtype=np.float64)) < margin).all(axis=(1, 2))
+    return (np.abs(a - Y) < margin).all(axis=(1, 2))
 
 
 def random_directions(center: np.ndarray, n: int = 2, rng: RngLike = None) -> np.ndarray:
@@ -195,10 +315,36 @@ def random_directions(center: np.ndarray, n: int = 2, rng: RngLike = None) -> np
     Returns
     -------
     numpy.ndarray, shape (n, P)
+
+    Raises
+    ------
+    TypeError
+        If ``center`` is not real numbers (a Population: pass ``nets.vectors()[0]``).
+    ValueError
+        If ``center`` is not one network's parameters (P,) or (1, P), is empty, has NaN
+        or infinite entries, or is all zeros (the directions would have length 0); or
+        if ``n`` is not a positive int.
     """
-    center = np.asarray(center, dtype=np.float64).ravel()
+    center = _center(center)
+    n = _positive_int("n", n, "random_directions")
     d = as_rng(rng).normal(size=(n, center.size))
     return d * (np.linalg.norm(center) / np.linalg.norm(d, axis=1, keepdims=True))
+
+
+def _center(center: object) -> np.ndarray:
+    if isinstance(center, Population):
+        raise TypeError("random_directions: center must be one network's parameter vector, "
+                        "not a Population; pass nets.vectors()[0]")
+    center = _real_array("center", center, "random_directions")
+    if center.ndim > 2 or (center.ndim == 2 and len(center) != 1) or center.size == 0:
+        raise ValueError(
+            "random_directions: center must be one network's parameters, shape (P,) or "
+            f"(1, P) (e.g. nets.vectors()[0]); got shape {center.shape}"
+        )
+    if not center.any():
+        raise ValueError("random_directions: center is all zeros, so directions scaled to its "
+                         "length would be zero; slice through a trained network's weights")
+    return center.ravel()
 
 
 def loss_slice(
@@ -226,14 +372,33 @@ def loss_slice(
     -------
     numpy.ndarray, shape (len(betas), len(alphas))
         ``E`` at every grid point (rows follow ``betas``, as for ``plt.contour``).
+
+    Raises
+    ------
+    TypeError
+        If ``nets_center`` is not a Population, or an array is not real numbers.
+    ValueError
+        If ``nets_center`` is not one network, ``directions`` is not (2, P), ``alphas``
+        or ``betas`` is not a non-empty 1-D array, an array holds NaN or infinite values,
+        or ``X``, ``Y`` are not as :func:`population_loss` needs them.
     """
+    X, Y = _data(nets_center, X, Y, "loss_slice")
     if nets_center.size != 1:
-        raise ValueError(f"the centre must be one network, got a population of {nets_center.size}")
-    directions = np.asarray(directions, dtype=np.float64)
+        raise ValueError(f"loss_slice: the centre must be one network, got a population of "
+                         f"{nets_center.size}")
+    directions = _real_array("directions", directions, "loss_slice")
     theta = nets_center.vectors()[0]
     if directions.shape != (2, theta.size):
-        raise ValueError(f"directions must have shape (2, {theta.size}), got {directions.shape}")
-    A, B = np.meshgrid(np.asarray(alphas, float), np.asarray(betas, float))
+        raise ValueError(f"loss_slice: directions must have shape (2, {theta.size}), got "
+                         f"{directions.shape}")
+    grid = []
+    for name, values in (("alphas", alphas), ("betas", betas)):
+        values = _real_array(name, values, "loss_slice")
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"loss_slice: {name} must be a non-empty 1-D array of grid "
+                             f"coordinates, got shape {values.shape}")
+        grid.append(values)
+    A, B = np.meshgrid(*grid)
     points = theta + A.reshape(-1, 1) * directions[0] + B.reshape(-1, 1) * directions[1]
     grid = Population.from_vectors(points, nets_center.sizes)
     return population_loss(grid, X, Y).reshape(A.shape)
