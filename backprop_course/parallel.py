@@ -27,14 +27,18 @@ function defined in a notebook's ``__main__`` cannot always be found again there
 
 from __future__ import annotations
 
+import numbers
+import pickle
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 
+from .data import _real_array, _rows
 from .losses import cross_entropy
 from .nn import Module
 from .tensor import Tensor
+from .train import _checked_loss_fn
 
 __all__ = [
     "split_batch",
@@ -63,14 +67,23 @@ def split_batch(
     -------
     list of (X_k, y_k)
         The shards, in order; concatenated they give back ``X`` and ``y``.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` and ``y`` do not have one row per example each, or ``n_shards`` is
+        not between 1 and the batch size (an empty batch has no shards).
+    TypeError
+        If ``n_shards`` is not an int.
     """
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _rows("X", X, "split_batch"), _rows("y", y, "split_batch")
     if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
+        raise ValueError(f"split_batch: X has {len(X)} rows but y has {len(y)}")
     if isinstance(n_shards, bool) or not isinstance(n_shards, int | np.integer):
-        raise TypeError(f"n_shards must be an int, got {type(n_shards).__name__}")
+        raise TypeError(f"split_batch: n_shards must be an int, got {type(n_shards).__name__}")
     if not 1 <= n_shards <= len(X):
-        raise ValueError(f"n_shards must be between 1 and the batch size {len(X)}, got {n_shards}")
+        raise ValueError(f"split_batch: n_shards must be between 1 and the batch size {len(X)}, "
+                         f"got {n_shards}" + (" (the batch is empty)" if len(X) == 0 else ""))
     bounds = np.linspace(0, len(X), n_shards + 1).round().astype(int)
     return [(X[lo:hi], y[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
@@ -99,7 +112,14 @@ def shard_gradient(
     grads : list of numpy.ndarray
         ``dL/dp`` for each ``p`` in ``model.parameters()``, in that order (zeros for a
         parameter the loss does not depend on).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a Module, ``loss_fn`` is not a function or does not return
+        a Tensor. Wrong inputs or targets are refused by the model and the loss.
     """
+    loss_fn = _checked(model, loss_fn, "shard_gradient")  # or a clear error
     model.zero_grad()
     loss = loss_fn(model(Tensor(X)), y)
     loss.backward()
@@ -108,6 +128,16 @@ def shard_gradient(
     ]
     model.zero_grad()
     return loss.item(), grads
+
+
+def _checked(model: object, loss_fn: object, where: str) -> LossFn:
+    """Refuse a model that is not a Module; return ``loss_fn`` checked (see ``train``)."""
+    if not isinstance(model, Module):
+        raise TypeError(
+            f"{where}: model must be a bc.nn Module such as bc.nn.MLP([4, 8, 3]), got "
+            f"{type(model).__name__}"
+        )
+    return _checked_loss_fn(loss_fn, where)
 
 
 def combine_shards(
@@ -133,21 +163,74 @@ def combine_shards(
     -------
     loss : float
     grads : list of numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a sequence, or a loss or gradient is not real numbers.
+    ValueError
+        If there is not one size, loss and gradient list per shard (and at least one
+        shard), a size is not a positive int, a loss or gradient is NaN or infinite,
+        or the shards' gradient lists differ in length or in their arrays' shapes.
     """
-    if not (len(sizes) == len(losses) == len(grads)) or not sizes:
-        raise ValueError(
-            f"need one size, loss and gradient list per shard, got {len(sizes)}, "
-            f"{len(losses)} and {len(grads)}"
-        )
+    _check_shards(sizes, losses, grads)  # one size, loss and gradient list per shard
     weights = np.asarray(sizes, dtype=np.float64)
-    if (weights <= 0).any():
-        raise ValueError(f"shard sizes must be positive, got {list(sizes)}")
     weights /= weights.sum()
     loss = float(np.dot(weights, losses))
     combined = [
         sum(w * g[j] for w, g in zip(weights, grads, strict=True)) for j in range(len(grads[0]))
     ]
     return loss, combined
+
+
+def _check_shards(sizes: Sequence[int], losses: Sequence[float],
+                  grads: Sequence[Sequence[np.ndarray]]) -> None:
+    where = "combine_shards"
+    for name, value in (("sizes", sizes), ("losses", losses), ("grads", grads)):
+        if isinstance(value, str) or not hasattr(value, "__len__"):
+            raise TypeError(f"{where}: {name} must be a sequence with one entry per shard, got "
+                            f"{type(value).__name__}")
+    if not (len(sizes) == len(losses) == len(grads)) or not len(sizes):
+        raise ValueError(
+            f"{where}: need one size, loss and gradient list per shard, got {len(sizes)}, "
+            f"{len(losses)} and {len(grads)}"
+        )
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"{where}: shard sizes must be positive ints (rows per shard), "
+                             f"got {list(sizes)}")
+    _real_array("losses", losses, where, ndim=1)
+    first = grads[0]
+    for k, shard in enumerate(grads):
+        if isinstance(shard, np.ndarray) or not isinstance(shard, Sequence):
+            raise TypeError(f"{where}: grads[{k}] must be a list of arrays, one per parameter, "
+                            f"got {type(shard).__name__}")
+        if len(shard) != len(first):
+            raise ValueError(f"{where}: every shard needs one gradient per parameter; grads[0] "
+                             f"has {len(first)}, grads[{k}] has {len(shard)}")
+        for j, g in enumerate(shard):
+            g = _real_array(f"grads[{k}][{j}]", g, where)
+            if g.shape != np.shape(first[j]):
+                raise ValueError(f"{where}: grads[{k}][{j}] has shape {g.shape} but grads[0][{j}] "
+                                 f"has {np.shape(first[j])}: each parameter's gradient must have "
+                                 "the same shape in every shard")
+
+
+def _pool_for(executor: object, n_workers: int, loss_fn: object, where: str) -> Executor:
+    """The pool to use: ``executor``, or a new process pool; refuse what cannot work."""
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise TypeError(f"{where}: executor must be a concurrent.futures Executor (or None), "
+                        f"got {type(executor).__name__}")
+    if executor is None or isinstance(executor, ProcessPoolExecutor):
+        try:
+            pickle.dumps(loss_fn)
+        except Exception:  # noqa: BLE001 - pickle raises several types
+            raise TypeError(
+                f"{where}: loss_fn {getattr(loss_fn, '__qualname__', loss_fn)!r} cannot be "
+                "sent to worker processes: it must be a module-level function (not a lambda "
+                "or a function defined inside another), e.g. bc.losses.cross_entropy"
+            ) from None
+    return executor if executor is not None else ProcessPoolExecutor(max_workers=n_workers)
 
 
 def shard_gradients(
@@ -182,10 +265,21 @@ def shard_gradients(
     losses : list of float
     grads : list of lists of numpy.ndarray
         One entry per shard, in order; pass them to :func:`combine_shards`.
+
+    Raises
+    ------
+    TypeError
+        Before any work is sent: if ``model`` is not a Module, ``loss_fn`` is not a
+        function (or, for worker processes, not a module-level one), ``executor`` is
+        not an Executor, or ``n_workers`` is not an int.
+    ValueError
+        If ``X`` and ``y`` differ in length or ``n_workers`` is not between 1 and the
+        batch size. An error inside a worker is raised again here.
     """
     shards = split_batch(X, y, n_workers)
+    _checked(model, loss_fn, "shard_gradients")
+    pool = _pool_for(executor, n_workers, loss_fn, "shard_gradients")
     model.zero_grad()  # do not pickle stale gradients along with the weights
-    pool = executor if executor is not None else ProcessPoolExecutor(max_workers=n_workers)
     try:
         futures = [pool.submit(shard_gradient, model, Xk, yk, loss_fn) for Xk, yk in shards]
         results = [f.result() for f in futures]
@@ -209,6 +303,11 @@ def data_parallel_gradient(
 
     :func:`shard_gradients` followed by :func:`combine_shards`; the result equals
     :func:`shard_gradient` on the whole batch up to float round-off.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`shard_gradients`.
     """
     return combine_shards(
         *shard_gradients(model, X, y, n_workers, loss_fn=loss_fn, executor=executor)
