@@ -26,13 +26,15 @@ import argparse
 import functools
 import json
 import numbers
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .. import data
+from ..data import _non_negative_int, _number, _positive_int
 
 __all__ = ["TASKS", "Task", "Result", "SweepResult", "Unfinished", "EndState", "run", "sweep",
            "forward", "backward", "gradients", "output_error", "task_data", "hessian",
@@ -91,6 +93,15 @@ class Task:
     sweeps: int | None = None  # a fixed training length instead of a stopping rule
     held_out: int = 0
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.layers, tuple) or len(self.layers) < 2:
+            raise ValueError(f"Task: layers must be a tuple of units per layer, input first, at "
+                             f"least two layers; got {self.layers!r}")
+        for n in self.layers:
+            _positive_int(f"each of layers {self.layers!r}", n, "Task")
+        _number("epsilon", self.epsilon, "Task", lambda v: v > 0, "a positive finite number")
+        _number("alpha", self.alpha, "Task", lambda v: v >= 0, "a finite non-negative number")
+
 
 TASKS: dict[str, Task] = {
     "xor": Task("xor", (2, 2, 1), XOR_EPSILON, PDP_ALPHA,
@@ -136,16 +147,135 @@ def task_data(name: str) -> tuple[np.ndarray, np.ndarray]:
     return X, y[:, None].astype(np.float64)
 
 
+# ------------------------------------------------------------ argument checks
+# forward, output_error and backward check their arguments through a decorator; the
+# training loop calls them unchecked (_forward, ...), since it makes its arguments itself.
+def _checked_by(check: Callable[..., None]) -> Callable[[Callable], Callable]:
+    """Call ``check`` with a function's arguments before the function (it raises if they
+    are wrong). The undecorated function stays available as ``__wrapped__``."""
+    def decorate(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def checked(*args: object, **kwargs: object) -> object:
+            check(*args, **kwargs)
+            return f(*args, **kwargs)
+        return checked
+    return decorate
+
+
+def _real(name: str, value: object, where: str, finite: bool = True) -> np.ndarray:
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: {name} must be a NumPy array of real numbers, got "
+                        f"{type(value).__name__}"
+                        + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""))
+    if finite and not np.isfinite(value).all():
+        raise ValueError(f"{where}: {name} contains NaN or infinite values")
+    return value
+
+
+def _check_params(params: object, where: str) -> tuple[list, list]:
+    """``params`` as forward takes it: lists W and b whose shapes chain, D None or fitting."""
+    if (not isinstance(params, dict) or not isinstance(params.get("W"), list | tuple)
+            or not isinstance(params.get("b"), list | tuple)):
+        raise ValueError(f"{where}: params must be a dict with lists 'W' and 'b' (and 'D' or "
+                         "None), as Result and SweepResult.network give; got "
+                         f"{type(params).__name__}")
+    W, b = params["W"], params["b"]
+    if not W or len(W) != len(b):
+        raise ValueError(f"{where}: params needs one bias per weight matrix, at least one of "
+                         f"each; got {len(W)} in 'W' and {len(b)} in 'b'")
+    for k, (Wk, bk) in enumerate(zip(W, b, strict=True)):
+        _real(f"params['W'][{k}]", Wk, where, finite=False)
+        _real(f"params['b'][{k}]", bk, where, finite=False)
+        below = W[k - 1].shape[-1] if k else None
+        if Wk.ndim < 2 or bk.shape[-1:] != Wk.shape[-1:] or (k and Wk.shape[-2] != below):
+            raise ValueError(
+                f"{where}: the layers of params do not fit together: W[{k}] has shape "
+                f"{Wk.shape} (inputs, units) and b[{k}] {bk.shape}"
+                + (f", but the layer below has {below} units" if k else "")
+            )
+    D = params.get("D")
+    if D is not None:
+        shape = (W[0].shape[-2], W[-1].shape[-1])
+        if _real("params['D']", D, where, finite=False).shape[-2:] != shape:
+            raise ValueError(f"{where}: params['D'] connects the inputs to the outputs, so it "
+                             f"must be {shape}; got {D.shape}")
+    return W, b
+
+
+def _check_forward(params: dict, X: np.ndarray) -> None:
+    W, _ = _check_params(params, "forward")
+    _real("X", X, "forward")
+    if X.ndim < 2 or X.shape[-1] != W[0].shape[-2]:
+        raise ValueError(f"forward: X must be patterns (N, {W[0].shape[-2]}), one row per "
+                         f"pattern for W[0] of shape {W[0].shape}; got {X.shape}")
+
+
+def _check_margin(margin: object, where: str) -> None:
+    if margin is not None:
+        _number("margin", margin, where, lambda m: 0 < m <= 0.5, "None or a number in (0, 0.5]")
+
+
+def _check_output_error(y: np.ndarray, d: np.ndarray, margin: float | None = None) -> None:
+    _real("y", y, "output_error")
+    _real("d", d, "output_error")
+    if d.ndim < 1 or y.shape[y.ndim - d.ndim:] != d.shape:
+        raise ValueError(f"output_error: y (outputs) and d (targets) must have the same shape, "
+                         f"got {y.shape} and {d.shape}")
+    _check_margin(margin, "output_error")
+
+
+def _check_backward(params: dict, acts: list[np.ndarray], e: np.ndarray, grads: dict) -> None:
+    W, b = _check_params(params, "backward")
+    if not isinstance(acts, list | tuple) or len(acts) != len(W) + 1:
+        raise ValueError(f"backward: acts must be what forward returned, a list [X, a_1, ..., y] "
+                         f"of {len(W) + 1} arrays for {len(W)} layers; got "
+                         f"{len(acts) if isinstance(acts, list | tuple) else type(acts).__name__}")
+    for k, a in enumerate(acts):
+        units = W[k].shape[-2] if k < len(W) else W[-1].shape[-1]
+        if _real(f"acts[{k}]", a, "backward").ndim < 2 or a.shape[-1] != units:
+            raise ValueError(f"backward: acts[{k}] must have {units} columns (the units of layer "
+                             f"{k}), got shape {a.shape}; pass what forward(params, X) returned")
+    if _real("e", e, "backward").shape != acts[-1].shape:
+        raise ValueError(f"backward: e = dE/dy must have the shape of the outputs y = acts[-1], "
+                         f"{acts[-1].shape}; got {e.shape}")
+    keys = ("W", "b", "D") if params.get("D") is not None else ("W", "b")
+    if not isinstance(grads, dict) or any(k not in grads for k in keys):
+        raise ValueError(f"backward: grads must be a dict with the structure of params (keys "
+                         f"{', '.join(keys)}), arrays it overwrites; got {type(grads).__name__}"
+                         + (f" with keys {sorted(grads)}" if isinstance(grads, dict) else ""))
+    pairs = [(f"grads['{key}'][{k}]", g, p) for key in ("W", "b")
+             for k, (g, p) in enumerate(zip(grads[key], params[key], strict=False))]
+    if len(grads["W"]) != len(W) or len(grads["b"]) != len(b):
+        raise ValueError(f"backward: grads needs {len(W)} arrays in 'W' and in 'b', like params")
+    if "D" in keys:
+        pairs.append(("grads['D']", grads["D"], params["D"]))
+    for name, g, p in pairs:
+        if not isinstance(g, np.ndarray) or g.dtype.kind != "f" or g.shape != p.shape:
+            raise ValueError(f"backward: {name} must be a float array of shape {p.shape}, like "
+                             f"params (np.empty_like(p)), to be overwritten; got "
+                             f"{getattr(g, 'shape', type(g).__name__)}"
+                             + (f" of dtype {g.dtype}" if isinstance(g, np.ndarray) else ""))
+
+
 # ------------------------------------------------------------ forward and backward
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
+@_checked_by(_check_forward)
 def forward(params: dict, X: np.ndarray) -> list[np.ndarray]:
     """Every layer's activity, ``[X, a_1, ..., y]``, for a batch of patterns ``X``.
 
     ``params`` holds lists ``"W"`` and ``"b"`` and, for a net with direct
     connections, ``"D"``; arrays may carry a leading axis of seeds.
+
+    Raises
+    ------
+    ValueError
+        If ``params`` is not such a dict, its shapes do not chain, or ``X`` is not
+        patterns (N, n_in) for ``W[0]`` (n_in, n_out), or holds NaN or infinities.
+    TypeError
+        If ``X`` or an array of ``params`` is not a NumPy array of real numbers.
     """
     acts = [X]
     for layer, (W, b) in enumerate(zip(params["W"], params["b"], strict=True)):
@@ -156,8 +286,14 @@ def forward(params: dict, X: np.ndarray) -> list[np.ndarray]:
     return acts
 
 
+@_checked_by(_check_output_error)
 def output_error(y: np.ndarray, d: np.ndarray, margin: float | None = None) -> np.ndarray:
-    """dE/dy = y - d (eq. 4), zero where an output is already beyond the margin."""
+    """dE/dy = y - d (eq. 4), zero where an output is already beyond the margin.
+
+    ``margin`` is None or in (0, 0.5]. Raises ValueError if ``y`` and ``d`` differ in
+    shape (``d`` may lack ``y``'s leading axis of seeds) or hold NaN, or the margin is
+    out of range; TypeError if they are not NumPy arrays of real numbers.
+    """
     e = y - d
     if margin is not None:  # Fig. 4: on-units above 1 - margin, off-units below it
         e = np.where(((d == 1) & (y > 1 - margin)) | ((d == 0) & (y < margin)), 0.0, e)
@@ -171,12 +307,15 @@ def _ones(shape: tuple[int, ...]) -> np.ndarray:
     return ones
 
 
+@_checked_by(_check_backward)
 def backward(params: dict, acts: list[np.ndarray], e: np.ndarray, grads: dict) -> None:
     """Backpropagate dE/dy = ``e`` through the net; write dE/dw into ``grads``.
 
     ``acts`` is what :func:`forward` returned; ``grads`` has the structure of
     ``params`` (arrays of the same shapes), and every entry is overwritten.
     The error is summed over the patterns, so every gradient is a sum over them.
+    The decorator checks the arguments first: a ValueError or TypeError names the
+    one that does not fit.
     """
     delta = e * acts[-1] * (1 - acts[-1])  # eq. (5): dE/dz of the output units
     X = acts[0]
@@ -197,13 +336,37 @@ def gradients(params: dict, X: np.ndarray, D: np.ndarray, margin: float | None =
     """dE/dw of E = 1/2 sum over patterns and outputs of (y - d)^2 (eq. 3).
 
     Returns the gradients (same structure as ``params``) and the outputs ``y``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`forward`; and if ``D`` is not the targets (N, n_out), one row per
+        pattern of ``X``, or ``margin`` is not None or a number in (0, 0.5].
     """
+    _check_targets(params, X, D, "gradients")
+    _check_margin(margin, "gradients")
     acts = forward(params, X)
     grads = {key: ([np.empty_like(p) for p in value] if isinstance(value, list)
                    else None if value is None else np.empty_like(value))
              for key, value in params.items()}
     backward(params, acts, output_error(acts[-1], D, margin), grads)
     return grads, acts[-1]
+
+
+def _check_targets(params: dict, X: np.ndarray, D: np.ndarray, where: str) -> None:
+    """X patterns for params and D their targets, one row of n_out per pattern."""
+    W, _ = _check_params(params, where)
+    _real("X", X, where)
+    _real("D", D, where)
+    n_in, n_out = W[0].shape[-2], W[-1].shape[-1]
+    if X.ndim < 2 or X.shape[-1] != n_in or D.shape != X.shape[:-1] + (n_out,):
+        raise ValueError(f"{where}: X must be patterns (N, {n_in}) and D their targets "
+                         f"(N, {n_out}), one row per pattern; got X {X.shape} and D {D.shape}")
+
+
+# The training loop's own calls: its arguments are right by construction (see _checked_by).
+_forward, _output_error, _backward = (forward.__wrapped__, output_error.__wrapped__,
+                                      backward.__wrapped__)
 
 
 # ------------------------------------------------------------ where training stopped
@@ -222,14 +385,18 @@ def _flat_params(params: dict) -> list[np.ndarray]:
     return arrays
 
 
-def _check_single(params: dict) -> None:
+def _check_single(params: dict, X: np.ndarray, D: np.ndarray, where: str) -> None:
     if not isinstance(params, dict) or "W" not in params or "b" not in params:
-        raise ValueError("params must be a dict with lists 'W' and 'b' (and 'D' or None), "
-                         "as Result and SweepResult.network give")
+        raise ValueError(f"{where}: params must be a dict with lists 'W' and 'b' (and 'D' or "
+                         "None), as Result and SweepResult.network give")
     for W in params["W"]:
         if np.ndim(W) != 2:
-            raise ValueError("params must hold one network: every W two-dimensional, "
+            raise ValueError(f"{where}: params must hold one network: every W two-dimensional, "
                              f"got an array of shape {np.shape(W)} (use SweepResult.network(i))")
+    X, D = np.asarray(X), np.asarray(D)
+    _check_targets(params, X, D, where)
+    if X.ndim != 2:
+        raise ValueError(f"{where}: X must be patterns (N, n_in) for one network, got {X.shape}")
 
 
 def hessian(params: dict, X: np.ndarray, D: np.ndarray) -> np.ndarray:
@@ -240,11 +407,17 @@ def hessian(params: dict, X: np.ndarray, D: np.ndarray) -> np.ndarray:
     :class:`~backprop_course.tensor.Tensor` operations and differentiated twice by
     :func:`backprop_course.higher.hessian` (reverse over reverse, no finite differences),
     so even eigenvalues of 1e-12 are right to round-off, not to a step size.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``params`` is not one network (every W 2-D) or ``X``, ``D`` are not its
+        patterns (N, n_in) and targets (N, n_out) as NumPy arrays of finite numbers.
     """
     from ..higher import hessian as _hessian
     from ..tensor import Tensor
 
-    _check_single(params)
+    _check_single(params, X, D, "hessian")
     X, D = np.asarray(X, dtype=np.float64), np.asarray(D, dtype=np.float64)
     n_layers, direct = len(params["W"]), params.get("D") is not None
 
@@ -281,6 +454,17 @@ class EndState:
     ray_error: float  # the lower E of two rays: every weight and bias times RAY_SCALE, or
     #                   those of the hidden layers only (the output layer's unchanged)
 
+    def __post_init__(self) -> None:
+        for name in ("error", "gradient_norm", "weight_norm", "ray_error"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"EndState: {name} must be a number, got "
+                                f"{type(value).__name__} {value!r:.30}")
+        e = self.eigenvalues
+        if not isinstance(e, np.ndarray) or e.ndim != 1 or e.size == 0 or e.dtype.kind not in "iuf":
+            raise TypeError("EndState: eigenvalues must be a 1-D float NumPy array (ascending), "
+                            f"got {type(e).__name__} {getattr(e, 'shape', '')}")
+
     def to_json(self) -> dict:
         return {"error": self.error, "gradient_norm": self.gradient_norm,
                 "weight_norm": self.weight_norm, "eigenvalues": self.eigenvalues.tolist(),
@@ -288,6 +472,11 @@ class EndState:
 
     @classmethod
     def from_json(cls, d: dict) -> EndState:
+        keys = ("error", "gradient_norm", "weight_norm", "eigenvalues", "ray_error")
+        missing = [k for k in keys if not isinstance(d, dict) or k not in d]
+        if missing:
+            raise ValueError(f"EndState.from_json needs a dict with keys {', '.join(keys)} (as "
+                             f"to_json writes); {missing[0]!r} is missing")
         return cls(d["error"], d["gradient_norm"], d["weight_norm"], np.array(d["eigenvalues"]),
                    d["ray_error"])
 
@@ -302,8 +491,13 @@ def end_state(params: dict, X: np.ndarray, D: np.ndarray) -> EndState:
     multiplied by ``RAY_SCALE`` (1.5), and E with only the hidden layers' weights and
     biases so multiplied (which saturates the hidden units further and leaves the
     output unit's answer to them as it is).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`hessian`.
     """
-    _check_single(params)
+    _check_single(params, X, D, "end_state")
     X, D = np.asarray(X, dtype=np.float64), np.asarray(D, dtype=np.float64)
     grads, y = gradients(params, X, D)
     g = np.concatenate([a.ravel() for a in _flat_params(grads)])
@@ -356,7 +550,15 @@ def classify(before: EndState, after: EndState | None) -> str:
     A verdict on an unfinished run is only as good as the budget it was given: a run
     that approaches a flat local minimum slowly never gets its gradient below
     ``GRADIENT_ZERO`` in any number of sweeps we can afford.
+
+    Raises TypeError if ``before`` is not an :class:`EndState` or ``after`` is neither
+    an EndState nor None.
     """
+    for name, state in (("before", before), ("after", after)):
+        if not isinstance(state, EndState) and not (name == "after" and state is None):
+            raise TypeError(f"classify: {name} must be an EndState (see end_state)"
+                            + (" or None" if name == "after" else "")
+                            + f", got {type(state).__name__}")
     if after is None:
         return "plateau"
     scale = max(float(np.abs(after.eigenvalues).max()), 1e-300)
@@ -397,6 +599,14 @@ class Result:
     held_out_correct: int | None = None  # held-out cases right (outputs on the right
     #                                      side of 0.5), for the family trees
 
+    def __post_init__(self) -> None:
+        _task(self.task)
+        if not isinstance(self.weights, list) or not isinstance(self.biases, list) or (
+                len(self.weights) != len(self.biases)):
+            raise ValueError("Result: weights and biases must be lists with one bias vector per "
+                             f"weight matrix, got {type(self.weights).__name__} and "
+                             f"{type(self.biases).__name__}")
+
 
 @dataclass
 class SweepResult:
@@ -412,10 +622,35 @@ class SweepResult:
     theta: np.ndarray | None = field(default=None, repr=False)  # final weights, flat
     unfinished: Unfinished | None = None  # the cache's runs past the cap (see Unfinished)
 
+    def __post_init__(self) -> None:
+        _task(self.task)
+        arrays = {"seeds": self.seeds, "sweeps": self.sweeps, "converged": self.converged}
+        for name, value in arrays.items():
+            if not isinstance(value, np.ndarray) or value.ndim != 1:
+                raise TypeError(f"SweepResult: {name} must be a 1-D NumPy array, one entry per "
+                                f"seed, got {type(value).__name__} {getattr(value, 'shape', '')}")
+        if not len(self.seeds) == len(self.sweeps) == len(self.converged):
+            raise ValueError(f"SweepResult: seeds, sweeps and converged need one entry per seed; "
+                             f"got {len(self.seeds)}, {len(self.sweeps)} and "
+                             f"{len(self.converged)}")
+
     def network(self, i: int) -> dict:
-        """The final weights of the ``i``-th seed's net: ``{"W": [...], "b": [...], "D": ...}``."""
+        """The final weights of the ``i``-th seed's net: ``{"W": [...], "b": [...], "D": ...}``.
+
+        ``i`` counts the seeds of this result, from 0 (negative counts from the end, as
+        for a list). Raises IndexError if it is out of range, TypeError if it is not an
+        int, ValueError if the result holds no weights (it was loaded from the cache).
+        """
         if self.theta is None:
             raise ValueError("this result holds no weights (it was loaded from the cache)")
+        n = len(self.theta)
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral):
+            raise TypeError(f"SweepResult.network: i must be an int index of a seed, got "
+                            f"{type(i).__name__} {i!r}")
+        if not -n <= i < n:
+            raise IndexError(f"SweepResult.network: index {i} is out of range for {n} seeds "
+                             f"(0..{n - 1})")
+        i = int(i) % n
         views = _views(self.theta[i:i + 1], _task(self.task))
         return {"W": [W[0].copy() for W in views["W"]],
                 "b": [b[0].ravel().copy() for b in views["b"]],
@@ -432,7 +667,16 @@ class SweepResult:
         return float(np.median(ok)) if ok.size else float("nan")
 
     def quantiles(self, q: Iterable[float] = (0.25, 0.75)) -> np.ndarray:
-        """Quantiles of the sweeps of the converged runs."""
+        """Quantiles of the sweeps of the converged runs.
+
+        Raises ValueError if a ``q`` is not a number in [0, 1], or no run converged.
+        """
+        if isinstance(q, str | bytes) or not isinstance(q, Iterable):
+            raise ValueError(f"SweepResult.quantiles: q must be numbers in [0, 1], got {q!r}")
+        for value in q:
+            _number("each q", value, "SweepResult.quantiles", lambda v: 0 <= v <= 1,
+                    "a number in [0, 1]")
+        self._some_converged("quantiles")
         return np.quantile(self.sweeps[self.converged], list(q))
 
     def summary(self) -> str:
@@ -443,6 +687,12 @@ class SweepResult:
             low, high = self.quantiles()
             text += f"; median {self.median:,.0f}, middle half {low:,.0f}-{high:,.0f}"
         return text
+
+    def _some_converged(self, where: str) -> None:
+        if not np.any(self.converged):
+            raise ValueError(f"SweepResult.{where}: none of the {len(self.seeds)} runs converged "
+                             f"within {self.max_sweeps:,} sweeps, so there are no sweeps to "
+                             "compare with")
 
     def trained_on(self) -> SweepResult:
         """The same runs, with the unfinished ones as they ended at ``LONG_SWEEPS``.
@@ -463,7 +713,16 @@ class SweepResult:
                            self.held_out_correct, {**self.settings, "max_sweeps": u.max_sweeps})
 
     def percentile_of(self, sweeps: float) -> float:
-        """The percentage of converged runs that needed fewer sweeps than ``sweeps``."""
+        """The percentage of converged runs that needed fewer sweeps than ``sweeps``.
+
+        Raises ValueError if ``sweeps`` is not a number (an infinity is allowed), or no
+        run converged.
+        """
+        if (isinstance(sweeps, bool) or not isinstance(sweeps, numbers.Real)
+                or np.isnan(sweeps)):
+            raise ValueError(f"SweepResult.percentile_of: sweeps must be a number, got "
+                             f"{sweeps!r}")
+        self._some_converged("percentile_of")
         return float(100.0 * np.mean(self.sweeps[self.converged] < sweeps))
 
 
@@ -483,6 +742,18 @@ class Unfinished:
     states: dict[int, tuple[EndState, EndState]]
     further: dict[int, tuple[int, bool]] = field(default_factory=dict)  # level runs ("flat",
     #     "minimum at infinity"): (sweeps, converged) when trained on to FURTHER_SWEEPS
+
+    def __post_init__(self) -> None:
+        if not len(self.seeds) == len(self.sweeps) == len(self.converged):
+            raise ValueError(f"Unfinished: seeds, sweeps and converged need one entry per seed; "
+                             f"got {len(self.seeds)}, {len(self.sweeps)} and "
+                             f"{len(self.converged)}")
+        missing = [int(seed) for seed, ok in zip(self.seeds, self.converged, strict=True)
+                   if not ok and int(seed) not in self.states]
+        if missing:
+            raise ValueError(f"Unfinished: every run that did not converge needs its states "
+                             f"(EndState at the cap, EndState at the end); seed {missing[0]} "
+                             "has none")
 
     def kinds(self) -> dict[int, str]:
         """Each seed's verdict: "plateau" if it converged when trained on, else classify(),
@@ -505,7 +776,7 @@ class Unfinished:
         return text
 
 
-def _settings(task: Task, overrides: dict) -> dict:
+def _settings(task: Task, overrides: dict, where: str = "") -> dict:
     unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
         raise ValueError(f"unknown setting {unknown[0]!r}; the settings are: "
@@ -518,7 +789,33 @@ def _settings(task: Task, overrides: dict) -> dict:
     for key, valid in choices.items():
         if s[key] not in valid:
             raise ValueError(f"{key} must be one of {', '.join(valid)}; got {s[key]!r}")
+    _check_settings(task, s, where)
     return s
+
+
+def _check_settings(task: Task, s: dict, where: str) -> None:
+    """Refuse a setting no run can use, before any training (the values are not changed)."""
+    positive, non_negative = "a positive finite number", "a finite non-negative number"
+    _number("epsilon", s["epsilon"], where, lambda v: v > 0, positive)
+    _number("alpha", s["alpha"], where, lambda v: v >= 0, non_negative)
+    _number("init_range", s["init_range"], where, lambda v: v >= 0, non_negative)
+    _non_negative_int("max_sweeps", s["max_sweeps"], where)
+    _number("tolerance", s["tolerance"], where, lambda v: v > 0, positive)
+    if s["sweeps"] is not None:
+        _non_negative_int("sweeps", s["sweeps"], where)
+    _number("decay", s["decay"], where, lambda v: 0 <= v < 1, "a number in [0, 1)")
+    warmup = s["warmup"]
+    if warmup is not None:
+        if not isinstance(warmup, tuple | list) or len(warmup) != 3:
+            raise ValueError(f"{where}: warmup must be None or (sweeps, epsilon, alpha), e.g. "
+                             f"{FAMILY_WARMUP}; got {warmup!r}")
+        _non_negative_int("warmup's sweeps", warmup[0], where)
+        _number("warmup's epsilon", warmup[1], where, lambda v: v > 0, positive)
+        _number("warmup's alpha", warmup[2], where, lambda v: v >= 0, non_negative)
+    n_cases = len(task_data(task.name)[0])
+    if not 0 <= _non_negative_int("held_out", s["held_out"], where) < n_cases:
+        raise ValueError(f"{where}: held_out must leave at least one of the {n_cases} cases of "
+                         f"{task.name} to train on; got {s['held_out']}")
 
 
 def _seeds(seeds: object) -> np.ndarray:
@@ -627,9 +924,9 @@ def _train(task: Task, seeds: np.ndarray, s: dict) -> dict:
     change, grad = np.zeros_like(theta), np.empty_like(theta)
     params, grads = _views(theta, task), _views(grad, task)
     for t in range(cap + 1):
-        acts = forward(params, X)
+        acts = _forward(params, X)
         y = acts[-1]
-        e = scale * output_error(y, D, task.margin)
+        e = scale * _output_error(y, D, task.margin)
         history[rows, t] = 0.5 / scale * np.einsum("sij,sij->s", e, e)
         if task.margin is not None:
             ok = ~np.any(e, axis=(1, 2))
@@ -647,7 +944,7 @@ def _train(task: Task, seeds: np.ndarray, s: dict) -> dict:
             params, grads = _views(theta, task), _views(grad, task)
             acts = [a[keep] for a in acts]
             e = e[keep]
-        backward(params, acts, e, grads)
+        _backward(params, acts, e, grads)
         eps, alpha = s["epsilon"], s["alpha"]
         if s["warmup"] is not None and t < s["warmup"][0]:
             _, eps, alpha = s["warmup"]
@@ -692,10 +989,22 @@ def run(task: str, seed: int = 0, **overrides: object) -> Result:
         (for the family trees, beyond the 0.2/0.8 margin) or at the cap; the
         family trees train for the paper's fixed 1,500 sweeps and ``sweeps`` is
         the first at which the margin criterion held.
+
+    Raises
+    ------
+    ValueError
+        Before any training: if ``task`` is not one of ``TASKS``, ``seed`` is not a
+        non-negative int, or a setting is unknown or out of range (``epsilon`` and
+        ``tolerance`` positive; ``alpha``, ``init_range`` non-negative; ``max_sweeps``,
+        ``sweeps`` non-negative ints; ``decay`` in [0, 1); ``warmup`` None or
+        (sweeps, epsilon, alpha); ``held_out`` leaving a case to train on).
     """
     spec = _task(task)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"run: seed must be one of the non-negative int seeds 0, 1, 2, ...; "
+                         f"got {seed!r}")
     seed = int(_seeds([seed])[0])
-    trained = _train(spec, np.array([seed]), _settings(spec, overrides))
+    trained = _train(spec, np.array([seed]), _settings(spec, overrides, "run"))
     params = {key: (None if value is None else [v[0] for v in value]
                     if isinstance(value, list) else value[0])
               for key, value in _views(trained["theta"], spec).items()}
@@ -719,10 +1028,11 @@ def sweep(task: str, seeds: int | Iterable[int] = 20, **overrides: object) -> Sw
 
     ``seeds`` is a number of seeds (0, 1, ..., n - 1) or a list of seeds; the
     overrides are those of :func:`run`, whose results this matches seed by seed.
+    Bad arguments raise ValueError before any training, as for :func:`run`.
     """
     spec = _task(task)
     seed_arr = _seeds(seeds)
-    s = _settings(spec, overrides)
+    s = _settings(spec, overrides, "sweep")
     trained = _train(spec, seed_arr, s)
     correct = None
     if s["held_out"]:
@@ -807,8 +1117,49 @@ def _network_json(result: Result) -> dict:
             "held_out_correct": result.held_out_correct}
 
 
+def _path(path: object, where: str) -> Path:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{where}: path must be a file path (str or Path), got "
+                        f"{type(path).__name__} {path!r:.40}")
+    return Path(path)
+
+
+def _results(path: object, key: str, where: str) -> dict:
+    """The ``key`` part ("runs" or "networks") of the results file at ``path``."""
+    path = _path(path, where)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{where}: no results file at {path}"
+            + (" (it is a directory)" if path.is_dir() else "")
+            + "; the package's own is paper1986.RESULTS_FILE, made by "
+            "python -m backprop_course.experiments.paper1986 --regenerate"
+        )
+    try:
+        content = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{where}: {path} is not a results file (not JSON: {err})") from None
+    if not isinstance(content, dict) or not isinstance(content.get(key), dict):
+        raise ValueError(f"{where}: {path} is not a paper1986 results file: it has no "
+                         f"{key!r} (make one with regenerate())")
+    return content[key]
+
+
 def regenerate(path: Path | str = RESULTS_FILE) -> dict:
-    """Run every entry of ``CACHED_RUNS`` and write the results to ``path`` (JSON)."""
+    """Run every entry of ``CACHED_RUNS`` and write the results to ``path`` (JSON).
+
+    This takes hours. ``path`` is checked first, so that the work is not lost at the
+    end: TypeError if it is not a path, FileNotFoundError if its folder does not
+    exist, IsADirectoryError if it is a folder, PermissionError if it cannot be written.
+    """
+    target = _path(path, "regenerate")
+    if target.is_dir():
+        raise IsADirectoryError(f"regenerate: {target} is a directory; pass a file path such "
+                                "as paper1986_results.json")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"regenerate: the folder {folder} of {target} does not exist")
+    if not os.access(target if target.exists() else folder, os.W_OK):
+        raise PermissionError(f"regenerate: {target} cannot be written")
     runs = {}
     for name, task, n, overrides in CACHED_RUNS:
         res = sweep(task, n, **overrides)
@@ -855,10 +1206,13 @@ def regenerate_unfinished(path: Path | str = RESULTS_FILE) -> dict:
 
 
 def load_results(path: Path | str = RESULTS_FILE) -> dict[str, SweepResult]:
-    """The cached many-seed results, by name (see ``CACHED_RUNS``)."""
-    content = json.loads(Path(path).read_text())
+    """The cached many-seed results, by name (see ``CACHED_RUNS``).
+
+    Raises TypeError if ``path`` is not a path, FileNotFoundError if there is no
+    file, ValueError if the file is not a results file.
+    """
     out = {}
-    for name, r in content["runs"].items():
+    for name, r in _results(path, "runs", "load_results").items():
         correct = r["held_out_correct"]
         out[name] = SweepResult(r["task"], np.array(r["seeds"]), np.array(r["sweeps"]),
                                 np.array(r["converged"], dtype=bool), r["max_sweeps"],
@@ -872,9 +1226,12 @@ def load_network(name: str, path: Path | str = RESULTS_FILE) -> tuple[Result, np
 
     Its ``history`` holds E at the sweeps listed in ``history_sweeps`` only
     (log-spaced), which is returned as the second value.
+
+    Raises ValueError if there is no cached network ``name`` (the message lists
+    them), and as :func:`load_results` for ``path``.
     """
-    content = json.loads(Path(path).read_text())["networks"]
-    if name not in content:
+    content = _results(path, "networks", "load_network")
+    if not isinstance(name, str) or name not in content:
         raise ValueError(f"no cached network {name!r}; the cached networks are: "
                          f"{', '.join(content)}")
     r = content[name]
