@@ -58,3 +58,15 @@ def test_one_hot() -> None:
     np.testing.assert_array_equal(data.one_hot(np.array([2, 0]), 3), [[0, 0, 1], [1, 0, 0]])
     with pytest.raises(ValueError):
         data.one_hot(np.array([3]), 3)
+
+
+def test_train_test_split_stratifies_one_hot_rows_as_classes() -> None:
+    X, y = data.digits()
+    _, _, _, by_label = data.train_test_split(X, y, seed=0)
+    _, _, _, by_row = data.train_test_split(X, data.one_hot(y, 10), seed=0)
+    np.testing.assert_array_equal(np.bincount(by_row.argmax(axis=1)), np.bincount(by_label))
+
+
+def test_batches_checks_its_arguments_at_the_call() -> None:
+    with pytest.raises(ValueError, match="batch_size"):
+        data.batches(np.zeros((4, 2)), np.zeros(4), 0)  # no iteration needed

@@ -479,3 +479,14 @@ def test_trained_on_merges_the_unfinished_runs() -> None:
     assert longer.summary().startswith(f"{longer.converged.sum()}/100 converged within 100,000")
     with pytest.raises(ValueError, match="the cached results that do are: xor"):
         cached["family_trees"].trained_on()
+
+
+def test_network_counts_from_the_end_like_a_list() -> None:
+    res = P.sweep("xor", 3, max_sweeps=5)
+    np.testing.assert_array_equal(res.network(-1)["W"][0], res.network(2)["W"][0])
+
+
+def test_the_training_loop_calls_the_unchecked_functions() -> None:
+    """The checks of forward, output_error and backward cost nothing per sweep."""
+    assert P._forward is P.forward.__wrapped__ and P._backward is P.backward.__wrapped__
+    assert P._output_error is P.output_error.__wrapped__

@@ -53,3 +53,11 @@ def test_accuracy() -> None:
     X = np.array([[1.0, 0.0], [0.0, 1.0]])
     predicted = train.predict(model, X)
     assert train.accuracy(model, X, predicted) == 1.0
+
+
+def test_numpy_integer_epochs_are_accepted() -> None:
+    model, opt = make()
+    X, y = data.xor()
+    history = train.fit(model, losses.cross_entropy, opt, X, y, epochs=np.int64(2),
+                        progress=False)
+    assert len(history.loss) == 2
