@@ -20,8 +20,23 @@ import sympy as sp  # noqa: E402
 from bad_inputs import Case, check, ids  # noqa: E402
 
 from backprop_course import Tensor, Value  # noqa: E402
+from backprop_course import exercises as E  # noqa: E402
 from backprop_course import symbolic as S  # noqa: E402
 from backprop_course import viz as V  # noqa: E402
+from backprop_course.exercises import (  # noqa: E402
+    chain_rule,
+    core,
+    debugging,
+    graphs,
+    higher_order,
+    losses_ex,
+    matrix_form,
+    modes,
+    optimisation,
+    paper1986,
+    tensor_engine,
+    training,
+)
 
 Z = sp.Symbol("z", real=True)
 NEURON = S.neuron(2)
@@ -328,7 +343,193 @@ VIZ = [
         np.ones((2, 2)), col_labels="ab"), TypeError, "list of 2 labels"),
 ]
 
-CASES = SYMBOLIC + VIZ
+
+def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
+    s = 1 / (1 + np.exp(-z))
+    return s * (1 - s)
+
+
+def _exercise(**changes: object) -> core.Exercise:
+    fields = dict(
+        name="double", chapter=0, task="Return 2x.", signature="double(x)",
+        outputs=(core.Output("2x"),), make_inputs=lambda rng: (rng.normal(),),
+        expected=lambda x: (2 * x,), hint="Multiply by two.", nudge="How much bigger?",
+    )
+    return core.Exercise(**{**fields, **changes})
+
+
+def _trial(fn, rng):  # noqa: ANN001, ANN202
+    return None
+
+
+ONES = np.ones
+X_TWO_LAYER = dict(x=ONES((3, 2)), y=ONES((3, 1)), W1=ONES((2, 4)), b1=ONES(4), W2=ONES((4, 1)),
+                   b2=ONES(1))
+NET_1986 = dict(W1=ONES((3, 2)), b1=ONES(2), W2=ONES((2, 1)), b2=ONES(1), X=ONES((4, 3)),
+                D=ONES((4, 1)))
+LOGITS = np.array([[1.0, 2.0, 0.5], [0.1, 0.2, 0.3]])
+
+EXERCISES = [
+    # check() answers a misspelt name or any answer with a verdict
+    # (tests/test_exercises_verdicts.py); these are calls wrong in themselves.
+    Case("exercises.check", "the arguments swapped", lambda: E.check(
+        sigmoid_derivative, "sigmoid_derivative"), TypeError, "the name comes first"),
+    Case("exercises.check", "a seed that is not an int", lambda: E.check(
+        "sigmoid_derivative", sigmoid_derivative, seed="7", quiet=True), TypeError,
+         "seed must be a non-negative int"),
+    Case("exercises.check", "a negative seed", lambda: E.check(
+        "sigmoid_derivative", sigmoid_derivative, seed=-1, quiet=True), ValueError,
+         "non-negative"),
+    Case("exercises.check", "hint 3", lambda: E.check(
+        "sigmoid_derivative", sigmoid_derivative, hint=3, quiet=True), ValueError,
+         "hint must be 1"),
+    Case("exercises.check", "quiet as a string", lambda: E.check(
+        "sigmoid_derivative", sigmoid_derivative, quiet="yes"), TypeError, "True or False"),
+    Case("exercises.describe", "a misspelt name", lambda: E.describe("sigmoid_derivativ"),
+         ValueError, "Did you mean 'sigmoid_derivative'"),
+    Case("exercises.describe", "the function instead of its name",
+         lambda: E.describe(sigmoid_derivative), TypeError, "name must be"),
+    Case("exercises.list_exercises", "a chapter without exercises",
+         lambda: E.list_exercises(99), ValueError, "chapters with exercises"),
+    Case("exercises.list_exercises", "the chapter as a string", lambda: E.list_exercises("2"),
+         TypeError, "chapter must be an int"),
+    Case("exercises.core.run_check", "a name instead of an Exercise",
+         lambda: core.run_check("sigmoid_derivative", sigmoid_derivative), TypeError,
+         "check(name, fn)"),
+    Case("exercises.core.run_check", "a Generator as the seed", lambda: core.run_check(
+        E.EXERCISES["sigmoid_derivative"], sigmoid_derivative, seed=np.random.default_rng()),
+         TypeError, "seed"),
+    Case("exercises.core.compare", "a string where the Output goes", lambda: core.compare(
+        "dL/dw", np.ones(2), np.ones(2)), TypeError, "Output('dL/dw')"),
+    Case("exercises.core.compare", "a NaN expected answer", lambda: core.compare(
+        core.Output("d"), np.array([np.nan]), np.ones(1)), ValueError, "NaN"),
+    Case("exercises.core.gradients_by_differences", "one array as the argument list",
+         lambda: core.gradients_by_differences(lambda a: float(a.sum()), np.ones(2)),
+         TypeError, "list or tuple"),
+    Case("exercises.core.gradients_by_differences", "a loss that is not a function",
+         lambda: core.gradients_by_differences(5, [np.ones(2)]), TypeError, "loss must be"),
+    Case("exercises.core.reset_tries", "a misspelt name", lambda: core.reset_tries(
+        "mse_gradeint"), ValueError, "Did you mean 'mse_gradient'"),
+    Case("exercises.core.reset_tries", "a number", lambda: core.reset_tries(5),
+         TypeError, "name must be"),
+    Case("exercises.core.Exercise", "None as the nudge", lambda: _exercise(nudge=None),
+         TypeError, "nudge must be a str"),
+    Case("exercises.core.Exercise", "an empty nudge", lambda: _exercise(nudge=" "),
+         ValueError, "expected a nudge"),
+    Case("exercises.core.Exercise", "no cases", lambda: _exercise(n_cases=0),
+         ValueError, "n_cases"),
+    Case("exercises.core.Exercise", "outputs as a list of names",
+         lambda: _exercise(outputs=["2x"]), TypeError, "tuple of Output"),
+    Case("exercises.core.custom_exercise", "no trial function", lambda: core.custom_exercise(
+        "double", 0, "Return 2x.", "double(x)", "Multiply by two.", None, nudge="Bigger?"),
+         TypeError, "trial must be a function"),
+    Case("exercises.core.custom_exercise", "a name with a space", lambda: core.custom_exercise(
+        "my double", 0, "Return 2x.", "double(x)", "Multiply.", _trial, nudge="Bigger?"),
+         ValueError, "Python name"),
+    Case("exercises.chain_rule.neuron_loss", "w and x of different lengths",
+         lambda: chain_rule.neuron_loss(ONES(2), ONES(3), 0.5, 1.0), ValueError,
+         "same shape"),
+    Case("exercises.chain_rule.neuron_loss", "a bias of several numbers",
+         lambda: chain_rule.neuron_loss(ONES(2), ONES(2), ONES(2), 1.0), ValueError,
+         "b must be one number"),
+    Case("exercises.chain_rule.neuron_loss", "NaN weights",
+         lambda: chain_rule.neuron_loss(ONES(2) * np.nan, ONES(2), 0.5, 1.0), ValueError,
+         "NaN"),
+    Case("exercises.chain_rule.neuron_loss", "a Tensor", lambda: chain_rule.neuron_loss(
+        Tensor([1.0, 2.0]), ONES(2), 0.5, 1.0), TypeError, ".data"),
+    Case("exercises.modes.g", "two numbers", lambda: modes.g(ONES(2)), ValueError,
+         "3 numbers"),
+    Case("exercises.modes.g", "a 2-D array (not a batch)", lambda: modes.g(ONES((3, 2))),
+         ValueError, "1-D"),
+    Case("exercises.modes.g", "complex numbers", lambda: modes.g(ONES(3) * 1j), TypeError,
+         "complex"),
+    Case("exercises.graphs.fanout_loss", "a Value (the graph would be cut at tanh)",
+         lambda: graphs.fanout_loss(Value(1.0), 2.0, 3.0), TypeError, ".tanh()"),
+    Case("exercises.graphs.fanout_loss", "an array", lambda: graphs.fanout_loss(
+        ONES(2), 2.0, 3.0), ValueError, "one number"),
+    Case("exercises.graphs.fanout_loss", "a string", lambda: graphs.fanout_loss(
+        "1", 2.0, 3.0), TypeError, "real number"),
+    Case("exercises.higher_order.softplus", "a NumPy array", lambda: higher_order.softplus(
+        ONES(2)), TypeError, "Tensor(x)"),
+    Case("exercises.losses_ex.log_softmax_reference", "one row as a 1-D array",
+         lambda: losses_ex.log_softmax_reference(np.array([1.0, 2.0])), ValueError, "2-D"),
+    Case("exercises.losses_ex.log_softmax_reference", "too few digits",
+         lambda: losses_ex.log_softmax_reference(LOGITS, digits=5), ValueError,
+         "at least 17"),
+    Case("exercises.losses_ex.log_softmax_reference", "an infinite logit",
+         lambda: losses_ex.log_softmax_reference(np.array([[np.inf, 1.0]])), ValueError,
+         "infinite"),
+    Case("exercises.losses_ex.mean_cross_entropy", "a label past the classes",
+         lambda: losses_ex.mean_cross_entropy(LOGITS, np.array([0, 3])), ValueError,
+         "labels"),
+    Case("exercises.losses_ex.mean_cross_entropy", "a negative label (would count from the end)",
+         lambda: losses_ex.mean_cross_entropy(LOGITS, np.array([0, -1])), ValueError,
+         "labels"),
+    Case("exercises.losses_ex.mean_cross_entropy", "fewer labels than rows",
+         lambda: losses_ex.mean_cross_entropy(LOGITS, np.array([0])), ValueError, "labels"),
+    Case("exercises.losses_ex.mean_cross_entropy", "no rows",
+         lambda: losses_ex.mean_cross_entropy(np.ones((0, 3)), np.array([], int)),
+         ValueError, "at least one row"),
+    Case("exercises.losses_ex.mean_bce", "shapes that would broadcast",
+         lambda: losses_ex.mean_bce(ONES((2, 1)), ONES(2)), ValueError, "same non-empty shape"),
+    Case("exercises.losses_ex.mean_bce", "a target of 2", lambda: losses_ex.mean_bce(
+        ONES(2), np.array([2.0, 0.0])), ValueError, "[0, 1]"),
+    Case("exercises.losses_ex.mean_bce", "no entries", lambda: losses_ex.mean_bce(
+        ONES(0), ONES(0)), ValueError, "non-empty"),
+    Case("exercises.matrix_form.two_layer_loss", "y of shape (N,) for one output",
+         lambda: matrix_form.two_layer_loss(**{**X_TWO_LAYER, "y": ONES(3)}), ValueError,
+         "y must have shape (3, 1)"),
+    Case("exercises.matrix_form.two_layer_loss", "x and W1 that do not fit",
+         lambda: matrix_form.two_layer_loss(**{**X_TWO_LAYER, "x": ONES((3, 5))}),
+         ValueError, "W1 must have shape (5, 4)"),
+    Case("exercises.matrix_form.two_layer_loss", "a bias as a row (1, H)",
+         lambda: matrix_form.two_layer_loss(**{**X_TWO_LAYER, "b1": ONES((1, 4))}),
+         ValueError, "b1 must be 1-D"),
+    Case("exercises.optimisation.mse", "y as a column (N, 1)", lambda: optimisation.mse(
+        ONES((4, 2)), ONES((4, 1)), ONES(2), 0.5), ValueError, "y must have shape (4,)"),
+    Case("exercises.optimisation.mse", "one weight too many", lambda: optimisation.mse(
+        ONES((4, 2)), ONES(4), ONES(3), 0.5), ValueError, "w must have shape (2,)"),
+    Case("exercises.optimisation.mse", "a bias per example", lambda: optimisation.mse(
+        ONES((4, 2)), ONES(4), ONES(2), ONES(4)), ValueError, "b must be one number"),
+    Case("exercises.optimisation.mse", "no examples", lambda: optimisation.mse(
+        ONES((0, 2)), ONES(0), ONES(2), 0.5), ValueError, "no rows"),
+    Case("exercises.paper1986.summed_error", "targets D as a 1-D array",
+         lambda: paper1986.summed_error(**{**NET_1986, "D": ONES(4)}), ValueError, "D must be"),
+    Case("exercises.paper1986.summed_error", "X with the wrong number of inputs",
+         lambda: paper1986.summed_error(**{**NET_1986, "X": ONES((4, 2))}), ValueError,
+         "W1 must have shape"),
+    Case("exercises.paper1986.margin_error", "a target of 0.5 (neither on nor off)",
+         lambda: paper1986.margin_error(np.array([0.9, 0.1]), np.array([0.5, 0.0])),
+         ValueError, "0 or 1"),
+    Case("exercises.paper1986.margin_error", "an output above 1",
+         lambda: paper1986.margin_error(np.array([1.5, 0.1]), np.array([1.0, 0.0])),
+         ValueError, "[0, 1]"),
+    Case("exercises.paper1986.margin_error", "a margin of 0.6",
+         lambda: paper1986.margin_error(np.array([0.9, 0.1]), np.array([1.0, 0.0]), 0.6),
+         ValueError, "margin must be in [0, 0.5)"),
+    Case("exercises.paper1986.margin_error", "shapes that would broadcast",
+         lambda: paper1986.margin_error(ONES((2, 1)) / 2, np.array([1.0, 0.0])), ValueError,
+         "same shape"),
+    Case("exercises.tensor_engine.log_softmax_rows", "a Tensor",
+         lambda: tensor_engine.log_softmax_rows(Tensor([1.0, 2.0])), TypeError, ".data"),
+    Case("exercises.tensor_engine.log_softmax_rows", "rows without logits",
+         lambda: tensor_engine.log_softmax_rows(np.ones((2, 0))), ValueError,
+         "at least one logit"),
+    Case("exercises.training.softmax_regression_loss", "a label past the classes",
+         lambda: training.softmax_regression_loss(ONES((3, 4)), ONES((5, 3)),
+                                                  np.array([0, 1, 2, 4, 0])), ValueError,
+         "labels"),
+    Case("exercises.training.softmax_regression_loss", "W and X that do not fit",
+         lambda: training.softmax_regression_loss(ONES((2, 4)), ONES((5, 3)),
+                                                  np.array([0, 1, 2, 3, 0])), ValueError,
+         "needs X (N, D)"),
+    Case("exercises.debugging.softmax_rows", "NaN logits", lambda: debugging.softmax_rows(
+        np.array([np.nan, 2.0])), ValueError, "NaN"),
+    Case("exercises.debugging.softmax_rows", "one number", lambda: debugging.softmax_rows(
+        np.float64(1.0)), ValueError, "rows of at least one logit"),
+]
+
+CASES = SYMBOLIC + VIZ + EXERCISES
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))

@@ -173,3 +173,57 @@ def test_a_bad_hint_level_is_a_clear_error(bad) -> None:
         check("mse_gradient", mse_gradient, hint=bad)
     with pytest.raises(ValueError, match=re.escape(f"got {bad!r}")):
         check("mse_gradient", mse_gradient, hint=bad, quiet=True)
+
+
+# ---------------------------------------------- what check() answers with a verdict, not a raise
+# check() is called in a notebook cell by a learner: a misspelt exercise name and any
+# answer at all (not a function, a function that returns the wrong kind of thing) give a
+# failing verdict in words. Only a call that is wrong in itself raises (tests/
+# test_bad_inputs_book.py): the name not a string, or a bad seed, hint or timeout.
+
+
+def test_an_unknown_exercise_is_a_verdict_that_names_the_closest_and_lists_them(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    result = check("mse_gradeint", mse_gradient)
+    assert not result.passed and result.exercise == "mse_gradeint"
+    assert result.message.startswith(
+        "There is no exercise called 'mse_gradeint'. Did you mean 'mse_gradient'?"
+    )
+    assert all(name in result.message for name in EXERCISES)  # the known exercises
+    assert "There is no exercise" in capsys.readouterr().out  # printed, like any verdict
+    far = check("no_such_thing_at_all", mse_gradient, quiet=True)
+    assert "Did you mean" not in far.message and "The exercises are:" in far.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [("mse_gradient", "str"), (np.zeros(3), "ndarray"), (None, "NoneType"), (42, "int")],
+)
+def test_an_answer_that_is_not_a_function_is_a_verdict(answer, kind: str) -> None:
+    result = check("mse_gradient", answer, quiet=True)
+    assert not result.passed
+    assert f"expected a function, got {kind}" in result.message
+    assert "check('mse_gradient', my_function)" in result.message
+
+
+@pytest.mark.parametrize(
+    ("returns", "phrase"),
+    [("a string", "expected numbers, got str"), (None, "returned None"),
+     ([1j, 2j], "complex numbers")],
+)
+def test_an_answer_of_the_wrong_type_is_a_verdict(returns, phrase: str) -> None:
+    def answer(x, y, w, b):
+        return returns, 0.0
+
+    result = check("mse_gradient", answer, seed=0, quiet=True)
+    assert not result.passed and phrase in result.message
+
+
+def test_a_call_that_is_wrong_in_itself_raises() -> None:
+    with pytest.raises(TypeError, match="the name comes first"):
+        check(mse_gradient, "mse_gradient")  # the arguments swapped
+    with pytest.raises(TypeError, match="seed must be a non-negative int"):
+        check("mse_gradient", mse_gradient, seed="7")
+    with pytest.raises(TypeError, match="quiet must be True or False"):
+        check("mse_gradient", mse_gradient, quiet="yes")

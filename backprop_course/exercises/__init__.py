@@ -10,8 +10,9 @@ sigmoid_derivative: correct. ...
 The checker calls your function on fresh random inputs, compares what it returns
 with a numerical gradient, and prints a verdict: "correct", or which output and
 which entry is wrong, the expected and the returned value, and a hint. If your
-function raises, the verdict says what it raised and where; the checker itself
-does not raise.
+function raises, the verdict says what it raised and where; nothing your function
+does, and no misspelt exercise name, makes the checker raise. Only a call that is
+wrong in itself does (the name not a string, a bad ``seed``, ``hint`` or ``timeout``).
 
 The hint comes in two steps: first a nudge towards the idea or the usual slip;
 ``check(name, fn, hint=2)`` gives the whole hint, formula included, and so does
@@ -21,13 +22,20 @@ seed of its case: ``check(name, fn, seed=...)`` runs that case again.
 
 from __future__ import annotations
 
-import difflib
 import importlib
+import numbers
 import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-from .core import CheckResult, Exercise, _check_hint_level, run_check
+from .core import (
+    CheckResult,
+    Exercise,
+    _check_hint_level,
+    _check_seed,
+    _unknown_exercise,
+    run_check,
+)
 
 __all__ = ["check", "list_exercises", "describe", "CheckResult", "Exercise", "EXERCISES"]
 
@@ -50,14 +58,66 @@ EXERCISES: dict[str, Exercise] = _collect()
 
 
 def list_exercises(chapter: int | None = None) -> list[str]:
-    """The names of the exercises, in book order (only ``chapter``'s if given)."""
-    return [name for name, ex in EXERCISES.items() if chapter is None or ex.chapter == chapter]
+    """The names of the exercises, in book order (only ``chapter``'s if given).
+
+    Raises
+    ------
+    TypeError
+        If ``chapter`` is neither None nor an int (``"2"`` or ``2.0`` included).
+    ValueError
+        If no chapter of that number sets exercises (the message lists those that do),
+        rather than an empty list that looks like "nothing to do".
+    """
+    if chapter is None:
+        return list(EXERCISES)
+    if isinstance(chapter, bool) or not isinstance(chapter, numbers.Integral):
+        raise TypeError(
+            f"list_exercises: chapter must be an int such as 2, got {type(chapter).__name__} "
+            f"{chapter!r}"
+        )
+    names = [name for name, ex in EXERCISES.items() if ex.chapter == chapter]
+    if not names:
+        chapters = sorted({ex.chapter for ex in EXERCISES.values()})
+        raise ValueError(
+            f"list_exercises: chapter {chapter} sets no exercises; the chapters with "
+            f"exercises are {', '.join(map(str, chapters))}"
+        )
+    return names
 
 
 def describe(name: str) -> str:
-    """What the exercise ``name`` asks for: its signature and task."""
+    """What the exercise ``name`` asks for: its signature and task.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a string (e.g. the function itself).
+    ValueError
+        If there is no exercise ``name`` (the message suggests the closest name).
+    """
+    _check_name(name, "describe")
+    if name not in EXERCISES:
+        raise ValueError(
+            f"describe: {_unknown_exercise(name, EXERCISES)} list_exercises() lists them."
+        )
     ex = EXERCISES[name]
     return f"{ex.signature}  (chapter {ex.chapter})\n{ex.task}"
+
+
+def _check_name(name: object, func: str) -> None:
+    """TypeError unless ``name`` is a string; says so when the arguments look swapped."""
+    if isinstance(name, str):
+        return
+    swapped = (
+        f" It looks like the function: the name comes first, {func}('{name.__name__}', "
+        f"{name.__name__})."
+        if callable(name) and str(getattr(name, "__name__", "")).isidentifier()
+        else ""
+    )
+    raise TypeError(
+        f"{func}: name must be the exercise's name as a str, such as 'sigmoid_derivative', "
+        f"got {type(name).__name__}.{swapped}"
+    )
 
 
 def check(
@@ -95,22 +155,31 @@ def check(
     Returns
     -------
     CheckResult
-        ``passed`` and ``message``; ``bool(result)`` is ``result.passed``.
+        ``passed`` and ``message``; ``bool(result)`` is ``result.passed``. Whatever ``fn``
+        is or does, the answer is a verdict; so is an unknown exercise ``name`` (a
+        misspelling gets a failing verdict that suggests the closest name and lists the
+        exercises), so that a notebook cell never ends in a traceback from the checker.
 
     Raises
     ------
+    TypeError
+        If ``name`` is not a string (the arguments swapped, ``check(fn, "name")``, say
+        so), ``seed`` is not an int, or ``quiet`` is not a bool: these are mistakes in
+        the call itself, not in the function being checked.
     ValueError
-        If ``hint`` is neither 1 nor 2, or ``timeout`` is not a positive number.
+        If ``hint`` is neither 1 nor 2, ``timeout`` is not a positive number, or ``seed``
+        is negative.
     """
+    _check_name(name, "check")
     _check_hint_level(hint)
+    _check_seed(seed, "check")
+    if not isinstance(quiet, bool):
+        raise TypeError(f"check: quiet must be True or False, got {quiet!r}")
     if name not in EXERCISES:
-        close = difflib.get_close_matches(str(name), EXERCISES, n=1)
-        suggestion = f" Did you mean {close[0]!r}?" if close else ""
         result = CheckResult(
-            str(name),
+            name,
             False,
-            f"There is no exercise called {name!r}.{suggestion} "
-            f"The exercises are: {', '.join(EXERCISES)}.",
+            f"{_unknown_exercise(name, EXERCISES)} The exercises are: {', '.join(EXERCISES)}.",
         )
     else:
         result = run_check(EXERCISES[name], fn, seed=seed, hint=hint, timeout=timeout)

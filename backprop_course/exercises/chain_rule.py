@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output
+from .core import Exercise, Output, _real_array, _real_number
 
 __all__ = ["EXERCISES", "neuron_loss"]
 
@@ -20,7 +20,28 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def neuron_loss(w: np.ndarray, x: np.ndarray, b: float, y: float) -> float:
-    """The chapter's loss L = (sigma(w . x + b) - y)^2 / 2 for one sigmoid neuron."""
+    """The chapter's loss L = (sigma(w . x + b) - y)^2 / 2 for one sigmoid neuron.
+
+    ``w`` and ``x`` are arrays of the same shape (n,), or two numbers for one input;
+    ``b`` and ``y`` are numbers.
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers (a Tensor: pass ``.data``), or ``b`` or ``y`` is
+        not a number.
+    ValueError
+        If ``w`` and ``x`` differ in shape or are not 1-D (or 0-d), ``b`` or ``y`` is an
+        array of several numbers, or anything is NaN or infinite.
+    """
+    w = _real_array(w, "neuron_loss: w", ndim=(0, 1))
+    x = _real_array(x, "neuron_loss: x", ndim=(0, 1))
+    if w.shape != x.shape or w.size == 0:
+        raise ValueError(
+            f"neuron_loss: w and x need the same shape (one weight per input, at least one), "
+            f"got {w.shape} and {x.shape}"
+        )
+    b, y = _real_number(b, "neuron_loss: b"), _real_number(y, "neuron_loss: y")
     return 0.5 * float(_sigmoid(np.dot(w, x) + b) - y) ** 2
 
 

@@ -18,7 +18,9 @@ reproduces the failing case.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import keyword
+import numbers
 import secrets
 import signal
 import sys
@@ -26,14 +28,14 @@ import textwrap
 import threading
 import time
 import traceback
-from collections.abc import Iterator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..gradcheck import _check_number, numerical_gradient
+from ..tensor import Tensor, _as_array
 
 __all__ = [
     "CheckResult",
@@ -138,6 +140,36 @@ class Exercise:
     trial: Callable[[Callable[..., Any], np.random.Generator], str | None] | None = None
 
     def __post_init__(self) -> None:
+        where = f"exercise {self.name!r}"
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise ValueError(
+                f"an exercise's name must be a Python name (the learner's function is called "
+                f"so), got {self.name!r}"
+            )
+        if isinstance(self.chapter, bool) or not isinstance(self.chapter, numbers.Integral) \
+                or self.chapter < 0:
+            raise ValueError(f"{where}: chapter must be an int >= 0, got {self.chapter!r}")
+        for field_name in ("task", "signature", "hint", "nudge", "verified_by"):
+            if not isinstance(getattr(self, field_name), str):
+                raise TypeError(f"{where}: {field_name} must be a str, got "
+                                f"{getattr(self, field_name)!r}")
+        if "(" not in self.signature or not self.signature.rstrip().endswith(")"):
+            raise ValueError(
+                f"{where}: signature must read like a call, e.g. 'f(x, y)', got {self.signature!r}"
+            )
+        if not isinstance(self.outputs, tuple) or not all(
+            isinstance(o, Output) for o in self.outputs
+        ):
+            raise TypeError(f"{where}: outputs must be a tuple of Output, got {self.outputs!r}")
+        for field_name in ("make_inputs", "expected"):
+            if not callable(getattr(self, field_name)):
+                raise TypeError(f"{where}: {field_name} must be a function, got "
+                                f"{getattr(self, field_name)!r}")
+        if self.trial is not None and not callable(self.trial):
+            raise TypeError(f"{where}: trial must be a function trial(fn, rng), got {self.trial!r}")
+        if isinstance(self.n_cases, bool) or not isinstance(self.n_cases, numbers.Integral) \
+                or self.n_cases < 1:
+            raise ValueError(f"{where}: n_cases must be a positive int, got {self.n_cases!r}")
         if not self.nudge.strip():
             raise ValueError(f"exercise {self.name!r}: expected a nudge, got an empty one")
         if self.nudge.strip() == self.hint.strip():
@@ -166,8 +198,13 @@ def custom_exercise(
     It may let the learner's exceptions propagate: :func:`run_check` reports them.
     Use it where the answer is not an array, e.g. a function that builds a
     ``Value`` node, whose gradient the trial then checks numerically. ``hint`` and
-    ``nudge`` are as for :class:`Exercise`.
+    ``nudge`` are as for :class:`Exercise`, which checks every argument (a ``trial`` that
+    is not a function raises TypeError).
     """
+    if not callable(trial):
+        raise TypeError(
+            f"custom_exercise {name!r}: trial must be a function trial(fn, rng), got {trial!r}"
+        )
     return Exercise(
         name=name,
         chapter=chapter,
@@ -187,7 +224,25 @@ def custom_exercise(
 def gradients_by_differences(loss: Callable[..., float], args: Sequence[Any]) -> tuple:
     """The expected answer of most checkers: d loss(*args) / d args[i] for every i, by
     central differences (:func:`~backprop_course.gradcheck.numerical_gradient`), one argument
-    nudged at a time while the others keep their values."""
+    nudged at a time while the others keep their values.
+
+    Raises
+    ------
+    TypeError
+        If ``loss`` is not a function or ``args`` is not a list or tuple of arguments (an
+        array would be taken as one argument per row).
+    ValueError
+        If ``args`` is empty.
+    """
+    if not callable(loss):
+        raise TypeError(f"gradients_by_differences: loss must be a function, got {loss!r}")
+    if not isinstance(args, list | tuple):
+        raise TypeError(
+            f"gradients_by_differences: args must be a list or tuple of the loss's arguments, "
+            f"got {type(args).__name__}; for one argument a write [a]"
+        )
+    if not args:
+        raise ValueError("gradients_by_differences: args is empty: there is nothing to nudge")
     grads = []
     for i in range(len(args)):
 
@@ -297,7 +352,22 @@ def _diagnose(expected: np.ndarray, got: np.ndarray) -> str:
 
 
 def compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
-    """None when ``got`` matches ``expected``; otherwise what is wrong, in words."""
+    """None when ``got`` matches ``expected``; otherwise what is wrong, in words.
+
+    ``got`` is the learner's answer, and anything goes (the words say what is wrong
+    with it). ``output`` and ``expected`` come from the checker.
+
+    Raises
+    ------
+    TypeError
+        If ``output`` is not an :class:`Output` or ``expected`` is not real numbers.
+    ValueError
+        If ``expected`` holds NaN or infinite values (no answer could match it).
+    """
+    if not isinstance(output, Output):
+        raise TypeError(f"compare: output must be an Output such as Output('dL/dw'), got "
+                        f"{output!r}")
+    expected = _as_array(expected, "compare: expected").astype(np.float64, copy=False)
     if got is None:
         return f"{output.name}: your function returned None. Did you forget `return`?"
     raw = got.data if hasattr(got, "data") and not isinstance(got, np.ndarray) else got
@@ -335,11 +405,46 @@ def reset_tries(name: str | None = None) -> None:
 
     A pass forgets them too; until then, the third failed try of an exercise and every
     later one give the whole hint.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is neither None nor a string.
+    ValueError
+        If there is no exercise ``name`` (the message suggests the closest name).
     """
     if name is None:
         _failed_tries.clear()
-    else:
-        _failed_tries.pop(name, None)
+        return
+    from . import EXERCISES  # here: the package imports this module first
+
+    if not isinstance(name, str):
+        raise TypeError(f"reset_tries: name must be an exercise's name (a str), got {name!r}")
+    if name not in EXERCISES and name not in _failed_tries:
+        raise ValueError(
+            f"reset_tries: {_unknown_exercise(name, EXERCISES)} list_exercises() lists them."
+        )
+    _failed_tries.pop(name, None)
+
+
+def _unknown_exercise(name: str, known: Any) -> str:
+    """"There is no exercise called ...", with the closest name if one is close."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    suggestion = f" Did you mean {close[0]!r}?" if close else ""
+    return f"There is no exercise called {name!r}.{suggestion}"
+
+
+def _check_seed(seed: Any, func: str) -> None:
+    """None (a fresh seed) or a non-negative int, which ``np.random.default_rng`` takes."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{func}: seed must be a non-negative int (the one a failing verdict printed) or "
+            f"None, got {type(seed).__name__} {seed!r}"
+        )
+    if seed < 0:
+        raise ValueError(f"{func}: seed must be a non-negative int, got {seed}")
 
 
 def _check_hint_level(hint: Any) -> None:
@@ -390,7 +495,7 @@ def _check_timeout(timeout: Any) -> None:
 
 def _success(exercise: Exercise) -> CheckResult:
     """The passing verdict; it forgets the exercise's failed tries."""
-    reset_tries(exercise.name)
+    _failed_tries.pop(exercise.name, None)
     return CheckResult(
         exercise.name,
         True,
@@ -427,11 +532,20 @@ def run_check(
 
     Raises
     ------
+    TypeError
+        If ``exercise`` is not an :class:`Exercise`, or ``seed`` is not an int.
     ValueError
-        If ``hint`` is neither 1 nor 2, or ``timeout`` is not a positive number.
+        If ``hint`` is neither 1 nor 2, ``timeout`` is not a positive number, or ``seed``
+        is negative.
     """
+    if not isinstance(exercise, Exercise):
+        raise TypeError(
+            f"run_check: exercise must be an Exercise, got {type(exercise).__name__} "
+            f"{exercise!r}; to check by name use check(name, fn)"
+        )
     _check_hint_level(hint)
     _check_timeout(timeout)
+    _check_seed(seed, "run_check")
     name = exercise.name
     if not callable(fn):
         return CheckResult(
@@ -459,6 +573,50 @@ def run_check(
     if problem is None:
         return _success(exercise)
     return _failure(exercise, fn, seed, hint, problem)
+
+
+# ------------------------------------------- the reference functions' checks of their input
+# The exercises' reference functions (neuron_loss, mse, ...) are what learners compare
+# their answers with; they refuse what they cannot compute correctly instead of
+# broadcasting it into a plausible number.
+def _real_array(value: Any, what: str, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
+    """Finite real numbers as float64, of ``ndim`` dimensions (one of them, for a tuple)."""
+    if isinstance(value, Tensor):
+        raise TypeError(f"{what} must be a NumPy array, got a Tensor; pass its .data")
+    arr = _as_array(value, what).astype(np.float64, copy=False)
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if allowed is not None and arr.ndim not in allowed:
+        dims = " or ".join(f"{d}-D" for d in allowed)
+        raise ValueError(f"{what} must be {dims}, got shape {arr.shape}")
+    return arr
+
+
+def _real_number(value: Any, what: str) -> float:
+    """One finite real number: a Python or NumPy number or a 0-d array."""
+    if isinstance(value, bool) or (
+        not isinstance(value, numbers.Real | np.ndarray | np.generic)
+    ):
+        raise TypeError(f"{what} must be a real number, got {type(value).__name__} {value!r}")
+    arr = _real_array(value, what)
+    if arr.ndim != 0:
+        raise ValueError(f"{what} must be one number, got an array of shape {arr.shape}")
+    return float(arr)
+
+
+def _rows(value: Any, what: str) -> np.ndarray:
+    """Rows of logits along the last axis (a 1-D array is one row), none of them empty."""
+    arr = _real_array(value, what)
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise ValueError(
+            f"{what} must be rows of at least one logit (along the last axis), got shape "
+            f"{arr.shape}"
+        )
+    return arr
+
+
+def _shape_is(arr: np.ndarray, shape: tuple[int, ...], what: str, why: str = "") -> None:
+    if arr.shape != shape:
+        raise ValueError(f"{what} must have shape {shape}{why}, got {arr.shape}")
 
 
 def _first_output_problem(

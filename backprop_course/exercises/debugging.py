@@ -22,7 +22,7 @@ import numpy as np
 from ..gradcheck import rel_error
 from ..scalar import topological_order
 from ..tensor import Tensor
-from .core import Exercise, Output, custom_exercise, gradients_by_differences
+from .core import Exercise, Output, _rows, custom_exercise, gradients_by_differences
 
 __all__ = ["EXERCISES", "softmax_rows"]
 
@@ -30,7 +30,19 @@ _RTOL, _ATOL = 1e-5, 1e-7  # the tolerance of every checker of the course
 
 
 def softmax_rows(z: np.ndarray) -> np.ndarray:
-    """The softmax of every row of ``z``, computed without overflow (the checkers' reference)."""
+    """The softmax of every row of ``z``, computed without overflow (the checkers' reference).
+
+    Rows are along the last axis; a 1-D ``z`` is one row.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers (a Tensor: pass ``.data``).
+    ValueError
+        If ``z`` is a single number or its last axis is empty, or it holds NaN or
+        infinite values.
+    """
+    z = _rows(z, "softmax_rows: z")
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..scalar import Value
-from .core import custom_exercise
+from .core import _real_number, custom_exercise
 
 __all__ = ["EXERCISES", "fanout_loss"]
 
@@ -199,7 +199,26 @@ def _topological_sort_trial(
 
 
 def fanout_loss(a: float, b: float, c: float) -> float:
-    """The exercise's expression L = a tanh(a b + c), in which ``a`` is used twice."""
+    """The exercise's expression L = a tanh(a b + c), in which ``a`` is used twice.
+
+    On plain numbers only: with a Value the tanh would be taken of its number and the
+    graph cut there, so its gradients would be wrong; build the expression with Values
+    instead, ``a * (a * b + c).tanh()``.
+
+    Raises
+    ------
+    TypeError
+        If ``a``, ``b`` or ``c`` is not a real number (a Value or an array included).
+    ValueError
+        If one is NaN or infinite.
+    """
+    for name, v in (("a", a), ("b", b), ("c", c)):
+        if isinstance(v, Value):
+            raise TypeError(
+                f"fanout_loss: {name} must be a plain number, got a Value; with Values "
+                "write the expression itself, a * (a * b + c).tanh()"
+            )
+    a, b, c = (_real_number(v, f"fanout_loss: {n}") for n, v in (("a", a), ("b", b), ("c", c)))
     return a * math.tanh(a * b + c)
 
 

@@ -99,7 +99,16 @@ def softplus(x: Tensor) -> Tensor:
     Its first-order backward multiplies by the slope ``sigmoid(x)``; it has no
     higher-order rule in :data:`backprop_course.higher.RULES` (writing one is
     an exercise of chapter 13).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a Tensor (an array or a number: wrap it, ``Tensor(x)``).
     """
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"softplus: x must be a Tensor, got {type(x).__name__}; wrap it: Tensor(x)"
+        )
     slope = 0.5 * (1.0 + np.tanh(0.5 * x.data))  # sigmoid(x), without overflow
     out = Tensor._result(np.logaddexp(0.0, x.data), (x,), "softplus")
     if out.requires_grad:

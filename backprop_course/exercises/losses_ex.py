@@ -7,11 +7,14 @@ and every gradient from central differences of the loss's definition.
 
 from __future__ import annotations
 
+import numbers
+
 import mpmath
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output
+from ..layers.dense import check_labels
+from .core import Exercise, Output, _real_array
 
 __all__ = ["EXERCISES", "log_softmax_reference", "mean_cross_entropy", "mean_bce"]
 
@@ -23,8 +26,23 @@ def log_softmax_reference(z: np.ndarray, digits: int = 40) -> np.ndarray:
     Computed straight from the definition, ``z_k - log Σ_j exp(z_j)``, with no
     shift: in mpmath ``exp(1000)`` is an ordinary number, so there is nothing
     to overflow.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers, or ``digits`` is not an int.
+    ValueError
+        If ``z`` is not (N, C) with N, C >= 1 (one row is ``z[None, :]``), holds NaN or
+        infinite values, or ``digits`` is below 17 (float64 needs 17 to round right).
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = _logits(z, "log_softmax_reference")
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral):
+        raise TypeError(f"log_softmax_reference: digits must be an int, got {digits!r}")
+    if digits < 17:
+        raise ValueError(
+            f"log_softmax_reference: digits must be at least 17 (a float64 needs 17 digits), "
+            f"got {digits}"
+        )
     out = np.empty_like(z)
     with mpmath.workdps(digits):
         for n, row in enumerate(z):
@@ -34,6 +52,14 @@ def log_softmax_reference(z: np.ndarray, digits: int = 40) -> np.ndarray:
     return out
 
 
+def _logits(z: object, func: str) -> np.ndarray:
+    """Logits (N, C) with N, C >= 1: finite real numbers, one row per example."""
+    z = _real_array(z, f"{func}: logits", ndim=2)
+    if 0 in z.shape:
+        raise ValueError(f"{func}: logits must have at least one row and one class, got {z.shape}")
+    return z
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     """Softmax of a vector (the definition, computed without overflow)."""
     e = np.exp(z - z.max())
@@ -41,7 +67,18 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 def mean_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
-    """``mean_n(log Σ_k exp(z_nk) - z_n,labels_n)``: softmax cross-entropy, averaged over rows."""
+    """``mean_n(log Σ_k exp(z_nk) - z_n,labels_n)``: softmax cross-entropy, averaged over rows.
+
+    Raises
+    ------
+    TypeError
+        If ``logits`` is not real numbers.
+    ValueError
+        If ``logits`` is not (N, C) with N, C >= 1 or holds NaN/inf, or ``labels`` is not
+        one integer class 0..C-1 per row (a negative label would count from the end).
+    """
+    logits = _logits(logits, "mean_cross_entropy")
+    labels = check_labels(labels, *logits.shape)
     lse = np.logaddexp.reduce(logits, axis=1)
     return float(np.mean(lse - logits[np.arange(len(labels)), labels]))
 
@@ -51,7 +88,26 @@ def mean_bce(logits: np.ndarray, y: np.ndarray) -> float:
 
     Uses ``-log σ(z) = log(1 + e^{-z})`` and ``-log(1 - σ(z)) = log(1 + e^{z})``,
     evaluated with ``np.logaddexp(0, ·)``.
+
+    Raises
+    ------
+    TypeError
+        If ``logits`` or ``y`` is not real numbers.
+    ValueError
+        If they are empty or differ in shape (no broadcasting: a (N, 1) against a (N,)
+        would average N² pairs), hold NaN/inf, or a target lies outside [0, 1].
     """
+    logits = _real_array(logits, "mean_bce: logits")
+    y = _real_array(y, "mean_bce: y")
+    if logits.shape != y.shape or logits.size == 0:
+        raise ValueError(
+            f"mean_bce: logits and y need the same non-empty shape, got {logits.shape} and "
+            f"{y.shape}"
+        )
+    if ((y < 0) | (y > 1)).any():
+        raise ValueError(
+            f"mean_bce: targets y must lie in [0, 1], got {y[(y < 0) | (y > 1)][:3].tolist()}"
+        )
     return float(np.mean(y * np.logaddexp(0.0, -logits) + (1 - y) * np.logaddexp(0.0, logits)))
 
 

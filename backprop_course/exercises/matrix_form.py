@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, gradients_by_differences
+from .core import Exercise, Output, _real_array, _shape_is, gradients_by_differences
 
 __all__ = ["EXERCISES", "two_layer_loss"]
 
@@ -98,7 +98,28 @@ def two_layer_loss(
 
     ``L = mean((sigmoid(x @ W1 + b1) @ W2 + b2 - y)**2)`` over every entry, as
     :func:`backprop_course.layers.mse_forward` computes it.
+
+    Shapes: x (N, D_in), y (N, D_out), W1 (D_in, H), b1 (H,), W2 (H, D_out), b2 (D_out,).
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers.
+    ValueError
+        If a shape does not fit the others (y of shape (N,) for D_out = 1 included: it
+        would broadcast against the (N, 1) output into N² differences), or a value is NaN
+        or infinite.
     """
+    f = "two_layer_loss"
+    x, W1, W2 = (_real_array(a, f"{f}: {n}", ndim=2) for n, a in (("x", x), ("W1", W1),
+                                                                    ("W2", W2)))
+    b1, b2 = (_real_array(a, f"{f}: {n}", ndim=1) for n, a in (("b1", b1), ("b2", b2)))
+    y = _real_array(y, f"{f}: y")
+    _shape_is(W1, (x.shape[1], W1.shape[1]), f"{f}: W1", f" (x has {x.shape[1]} columns)")
+    _shape_is(b1, (W1.shape[1],), f"{f}: b1", " (one bias per hidden unit)")
+    _shape_is(W2, (W1.shape[1], W2.shape[1]), f"{f}: W2", f" (W1 has {W1.shape[1]} columns)")
+    _shape_is(b2, (W2.shape[1],), f"{f}: b2", " (one bias per output)")
+    _shape_is(y, (x.shape[0], W2.shape[1]), f"{f}: y", " (one row of targets per row of x)")
     out = _sigmoid(x @ W1 + b1) @ W2 + b2
     return float(np.mean((out - y) ** 2))
 

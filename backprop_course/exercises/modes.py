@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import Exercise, Output, custom_exercise
+from .core import Exercise, Output, _real_array, custom_exercise
 
 __all__ = ["EXERCISES", "g"]
 
@@ -22,8 +22,20 @@ _H = 1e-6  # the step of every central difference here
 
 
 def g(x: np.ndarray) -> np.ndarray:
-    """The chapter's exercise function g(x) = (x1 x2 + sin x3, x2 exp(x3)), from R^3 to R^2."""
-    x1, x2, x3 = np.asarray(x, dtype=np.float64)
+    """The chapter's exercise function g(x) = (x1 x2 + sin x3, x2 exp(x3)), from R^3 to R^2.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not real numbers.
+    ValueError
+        If ``x`` is not a 1-D array of 3 numbers (a 2-D array is not a batch here: it
+        would be read as three rows), or holds NaN or infinite values.
+    """
+    x = _real_array(x, "g: x")
+    if x.shape != (3,):
+        raise ValueError(f"g: x must be 3 numbers (x1, x2, x3) in a 1-D array, got shape {x.shape}")
+    x1, x2, x3 = x
     return np.array([x1 * x2 + np.sin(x3), x2 * np.exp(x3)])
 
 

@@ -15,13 +15,32 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, compare, custom_exercise
+from .core import Exercise, Output, _real_array, _real_number, _shape_is, compare, custom_exercise
 
 __all__ = ["EXERCISES", "mse"]
 
 
 def mse(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> float:
-    """The chapter's loss: the mean over the N rows of x of (x @ w + b - y)^2."""
+    """The chapter's loss: the mean over the N rows of x of (x @ w + b - y)^2.
+
+    Shapes: x (N, D), y (N,), w (D,), b a number.
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers, or ``b`` is not one number.
+    ValueError
+        If x has no rows or a shape does not fit (y of shape (N, 1) included: it would
+        broadcast against the (N,) predictions into N² differences), or a value is NaN
+        or infinite.
+    """
+    x = _real_array(x, "mse: x", ndim=2)
+    y, w = _real_array(y, "mse: y"), _real_array(w, "mse: w")
+    if len(x) == 0:
+        raise ValueError("mse: x has no rows: the mean over no examples is undefined")
+    _shape_is(w, (x.shape[1],), "mse: w", " (one weight per column of x)")
+    _shape_is(y, (x.shape[0],), "mse: y", " (one target per row of x)")
+    b = _real_number(b, "mse: b")
     return float(np.mean((x @ w + b - y) ** 2))
 
 

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, custom_exercise, gradients_by_differences
+from .core import (
+    Exercise,
+    Output,
+    _real_array,
+    _real_number,
+    _shape_is,
+    custom_exercise,
+    gradients_by_differences,
+)
 
 __all__ = ["EXERCISES", "summed_error", "margin_error"]
 
@@ -26,7 +34,28 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def summed_error(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
                  X: np.ndarray, D: np.ndarray) -> float:
-    """E = 1/2 sum over cases and outputs of (y - d)^2 for a one-hidden-layer logistic net."""
+    """E = 1/2 sum over cases and outputs of (y - d)^2 for a one-hidden-layer logistic net.
+
+    Shapes: W1 (n_in, n_hid), b1 (n_hid,), W2 (n_hid, n_out), b2 (n_out,), X (cases, n_in),
+    D (cases, n_out).
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers.
+    ValueError
+        If a shape does not fit the others (D of shape (cases,) for one output included:
+        it would broadcast into cases² differences), or a value is NaN or infinite.
+    """
+    f = "summed_error"
+    W1, W2, X, D = (_real_array(a, f"{f}: {n}", ndim=2)
+                    for n, a in (("W1", W1), ("W2", W2), ("X", X), ("D", D)))
+    b1, b2 = (_real_array(a, f"{f}: {n}", ndim=1) for n, a in (("b1", b1), ("b2", b2)))
+    _shape_is(W1, (X.shape[1], W1.shape[1]), f"{f}: W1", f" (X has {X.shape[1]} inputs)")
+    _shape_is(b1, (W1.shape[1],), f"{f}: b1", " (one bias per hidden unit)")
+    _shape_is(W2, (W1.shape[1], W2.shape[1]), f"{f}: W2", f" (W1 has {W1.shape[1]} columns)")
+    _shape_is(b2, (W2.shape[1],), f"{f}: b2", " (one bias per output)")
+    _shape_is(D, (X.shape[0], W2.shape[1]), f"{f}: D", " (one row of targets per case)")
     y = _sigmoid(_sigmoid(X @ W1 + b1) @ W2 + b2)
     return 0.5 * float(np.sum((y - D) ** 2))
 
@@ -94,7 +123,31 @@ def _symmetry_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | N
 # ------------------------------------------------------------ the family trees' margin
 def margin_error(y: np.ndarray, d: np.ndarray, margin: float = 0.2) -> float:
     """The family trees' error: 1/2 sum (y - d)^2, counting no error for an output that
-    should be on and is above 1 - margin, or should be off and is below margin."""
+    should be on and is above 1 - margin, or should be off and is below margin.
+
+    Raises
+    ------
+    TypeError
+        If ``y`` or ``d`` is not real numbers, or ``margin`` is not a number.
+    ValueError
+        If ``y`` and ``d`` differ in shape (no broadcasting), an output lies outside
+        [0, 1], a target is not 0 or 1 (the margin rule knows only "on" and "off"), a value
+        is NaN or infinite, or ``margin`` is not in [0, 0.5).
+    """
+    y, d = _real_array(y, "margin_error: y"), _real_array(d, "margin_error: d")
+    if y.shape != d.shape:
+        raise ValueError(
+            f"margin_error: y and d need the same shape, got {y.shape} and {d.shape}"
+        )
+    if ((y < 0) | (y > 1)).any():
+        raise ValueError(f"margin_error: outputs y must lie in [0, 1] (logistic units), got "
+                         f"{y[(y < 0) | (y > 1)][:3].tolist()}")
+    if not np.isin(d, (0.0, 1.0)).all():
+        raise ValueError(f"margin_error: targets d must be 0 or 1, got "
+                         f"{d[~np.isin(d, (0.0, 1.0))][:3].tolist()}")
+    margin = _real_number(margin, "margin_error: margin")
+    if not 0 <= margin < 0.5:
+        raise ValueError(f"margin_error: margin must be in [0, 0.5), got {margin}")
     satisfied = ((d == 1) & (y > 1 - margin)) | ((d == 0) & (y < margin))
     return 0.5 * float(np.sum(np.where(satisfied, 0.0, y - d) ** 2))
 

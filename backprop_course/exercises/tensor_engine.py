@@ -13,7 +13,7 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..tensor import Tensor
-from .core import Exercise, Output, custom_exercise
+from .core import Exercise, Output, _rows, custom_exercise
 
 __all__ = ["EXERCISES", "log_softmax_rows"]
 
@@ -56,7 +56,17 @@ def _matmul_expected(A: np.ndarray, B: np.ndarray, G: np.ndarray) -> tuple:
 
 # ---------------------------------------------------------- log_softmax_backward
 def log_softmax_rows(x: np.ndarray) -> np.ndarray:
-    """``x_k - log Σ_j exp(x_j)`` along the last axis (the definition, made overflow-free)."""
+    """``x_k - log Σ_j exp(x_j)`` along the last axis (the definition, made overflow-free).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not real numbers (a Tensor: pass ``.data``).
+    ValueError
+        If ``x`` is a single number or its last axis is empty, or it holds NaN or
+        infinite values.
+    """
+    x = _rows(x, "log_softmax_rows: x")
     return x - np.logaddexp.reduce(x, axis=-1, keepdims=True)
 
 

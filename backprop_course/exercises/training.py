@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
+from ..layers.dense import check_labels
 from ..optim import Adam
 from ..tensor import Tensor
-from .core import Exercise, Output, compare, custom_exercise
+from .core import Exercise, Output, _real_array, compare, custom_exercise
 
 __all__ = ["EXERCISES", "softmax_regression_loss"]
 
@@ -90,7 +91,27 @@ def _adam_expected(
 
 # ------------------------------------------------------------------ shards
 def softmax_regression_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-    """The mean cross-entropy of a linear softmax classifier ``softmax(X @ W)`` on (X, y)."""
+    """The mean cross-entropy of a linear softmax classifier ``softmax(X @ W)`` on (X, y).
+
+    Shapes: W (D, C), X (N, D), y (N,) of classes 0..C-1.
+
+    Raises
+    ------
+    TypeError
+        If ``W`` or ``X`` is not real numbers.
+    ValueError
+        If they are not 2-D with X's D columns matching W's D rows, X has no rows, a value
+        is NaN or infinite, or ``y`` is not one integer class 0..C-1 per row (a negative
+        label would count from the end).
+    """
+    f = "softmax_regression_loss"
+    W, X = _real_array(W, f"{f}: W", ndim=2), _real_array(X, f"{f}: X", ndim=2)
+    if X.shape[1] != W.shape[0] or len(X) == 0 or W.shape[1] == 0:
+        raise ValueError(
+            f"{f}: needs X (N, D) with N >= 1 and W (D, C) with C >= 1, got X {X.shape} and "
+            f"W {W.shape}"
+        )
+    y = check_labels(y, X.shape[0], W.shape[1])
     z = X @ W
     z = z - z.max(axis=1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
