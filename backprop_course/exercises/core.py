@@ -124,6 +124,16 @@ class Exercise:
         How many random cases to try.
     verified_by : str
         What the answer was compared with, for the success message.
+
+    Raises
+    ------
+    TypeError
+        If a text field is not a string, ``outputs`` is not a tuple of :class:`Output`,
+        or ``make_inputs``, ``expected`` or ``trial`` is not a function.
+    ValueError
+        If ``name`` is not a Python name, ``chapter`` is negative, ``signature`` does not
+        read like a call, ``n_cases`` is not a positive int, or the nudge is empty or
+        the whole hint.
     """
 
     name: str
