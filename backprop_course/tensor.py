@@ -102,7 +102,10 @@ def check_saved(nodes: Iterable[Tensor]) -> None:
     seen: dict[int, float] = {}  # each array's fingerprint, computed once
     for node in nodes:
         for t, arr, fp in node._stamps:
-            _check_stamp(node, node if t is None else t, arr, fp, seen)
+            if t is None:
+                t = node
+            if fp is not None or t.data is not arr:  # else: nothing can have changed
+                _check_stamp(node, t, arr, fp, seen)
 
 
 def _check_stamp(node: Tensor, t: Tensor, arr: np.ndarray, fp: float | None,
@@ -314,7 +317,7 @@ class Tensor:
         self._op = ""
         self._ctx: tuple = ()
         self._backward: Callable[[np.ndarray], None] = _no_backward
-        self._stamps: tuple = ()
+        self._stamps: tuple | list = ()
 
     @classmethod
     def _result(
@@ -354,12 +357,15 @@ class Tensor:
             # parameters are what optimisers and learners change in place; the other
             # arrays are checked for being replaced, which keeps the check cheap (the
             # data batch is often the largest array of all; see check_saved).
-            out._stamps = tuple(
-                (None, data, None) if w is OUT or w is out
-                else (w, w.data,
-                      _fingerprint(w.data) if w.requires_grad and not w._prev else None)
-                for w in watched
-            )
+            stamps = []
+            for w in watched:
+                if w is OUT or w is out:
+                    stamps.append((None, data, None))
+                else:
+                    arr = w.data
+                    param = w.requires_grad and not w._prev
+                    stamps.append((w, arr, _fingerprint(arr) if param else None))
+            out._stamps = stamps
         else:
             out._stamps = ()
         return out
