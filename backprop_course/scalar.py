@@ -51,6 +51,11 @@ def topological_order(root: N) -> list[N]:
         The nodes in topological order: each node comes after all of its inputs,
         and ``root`` comes last. The backward pass walks this list in reverse.
     """
+    if not isinstance(getattr(root, "_prev", None), tuple):
+        raise TypeError(
+            f"topological_order needs a graph node (a Value or a Tensor), got "
+            f"{type(root).__name__}"
+        )
     order: list[N] = []
     visited: set[N] = {root}
     # Each stack entry is a node and an iterator over its inputs. The top node

@@ -479,26 +479,14 @@ def _grad_of_recomputed() -> object:
 
 # Public functions that cannot refuse bad input yet: their code is being optimised in
 # another worktree (the backward walk), so a check is added there afterwards.
-KNOWN_GAPS = {
-    ("scalar.topological_order", "None as the root"):
-        "topological_order is the backward pass's walk, under optimisation elsewhere; "
-        "None gives Python's AttributeError ('_prev') until a check is added",
-}
 
 CASES.append(Case("scalar.topological_order", "None as the root",
                   lambda: scalar.topological_order(None), TypeError, "a Value or a Tensor"))
 
 
-def _params(cases: list[Case]) -> list:
-    out = []
-    for case in cases:
-        gap = KNOWN_GAPS.get((case.name, case.what))
-        marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
-        out.append(pytest.param(case, marks=marks))
-    return out
 
 
-@pytest.mark.parametrize("case", _params(CASES), ids=ids(CASES))
+@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
 def test_bad_input_is_refused_clearly(case: Case) -> None:
     check(case)
 

@@ -16,11 +16,10 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from strategies import arrays, axes, broadcastable_shapes, indices, matmul_shapes, shapes
 
 import backprop_course as bc
 from backprop_course import higher, losses
-
-from strategies import arrays, axes, broadcastable_shapes, indices, matmul_shapes, shapes
 
 torch = pytest.importorskip("torch")
 
