@@ -52,7 +52,7 @@ _capturing: list[list[Tensor]] = []  # checkpoint(): the operations run inside a
 OUT = object()
 """Stands for an operation's own output in the ``saved`` argument of :meth:`Tensor._result`."""
 
-_MIXERS: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}  # fixed weights, by dtype and shape
+_MIXERS: dict[tuple[np.dtype, tuple[int, ...]], np.ndarray] = {}  # fixed weights by dtype, shape
 
 
 def _fingerprint(a: np.ndarray) -> float:
@@ -63,7 +63,7 @@ def _fingerprint(a: np.ndarray) -> float:
     entry's weight, so only changes far below the round-off of the sum (which could
     not make a gradient measurably wrong) can go unseen.
     """
-    key = (a.dtype.str, a.shape)
+    key = (a.dtype, a.shape)
     mixer = _MIXERS.get(key)
     if mixer is None:
         if len(_MIXERS) > 256:  # many shapes seen: forget them, keep memory bounded
@@ -976,7 +976,7 @@ class Tensor:
                     f"is not a scalar: its shape is {self.shape}. Reduce it first (e.g. .sum() "
                     "or .mean()), or pass grad= an array of that shape"
                 )
-            seed = np.ones_like(self.data)
+            seed = np.ones(self.data.shape, self.data.dtype)
         else:
             seed = _as_array(grad.data if isinstance(grad, Tensor) else grad, "backward grad")
             if seed.shape != self.shape:

@@ -115,6 +115,8 @@ def _float_array(a: Any, name: str, where: str = "") -> np.ndarray:
 
 def _int_at_least(value: Any, low: int, name: str, where: str = "") -> int:
     """An int (a Python or NumPy integer, not a bool) that is at least ``low``."""
+    if type(value) is int and value >= low:  # the common case, without the checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{_prefix(where)}{name} must be an int >= {low}, got {_describe(value)}")
     if value < low:
