@@ -39,6 +39,17 @@ def _as_tensor(a: Any, where: str, name: str) -> Tensor:
         raise type(err)(f"{where} got a bad {name}: {err}") from None
 
 
+def _as_tensors(x: Any, W: Any, b: Any) -> tuple[Tensor, Tensor, Tensor | None]:
+    """linear's operands as Tensors (one call on the common path: all of them already are)."""
+    if type(x) is Tensor and type(W) is Tensor and (b is None or type(b) is Tensor):
+        return x, W, b
+    return (
+        _as_tensor(x, "linear", "x"),
+        _as_tensor(W, "linear", "W"),
+        None if b is None else _as_tensor(b, "linear", "b"),
+    )
+
+
 def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor:
     """``x @ W + b`` as one node of the graph, with the dense layer's three backward equations.
 
@@ -56,8 +67,7 @@ def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor
     TypeError for an input that is not real numbers and ValueError for shapes that do
     not fit (no broadcasting of the bias) or NaN or inf.
     """
-    x, W = _as_tensor(x, "linear", "x"), _as_tensor(W, "linear", "W")
-    b = None if b is None else _as_tensor(b, "linear", "b")
+    x, W, b = _as_tensors(x, W, b)  # arrays become constants
     xd, Wd = x.data, W.data
     if xd.ndim not in (1, 2) or Wd.ndim != 2:
         raise ValueError(
@@ -201,8 +211,9 @@ class Linear(Module):
         self.b = Tensor(np.zeros(out_features), requires_grad=True) if bias else None
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        x = _as_tensor(x, "Linear", "input")
-        if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:
+        if not isinstance(x, Tensor):
+            x = _as_tensor(x, "Linear", "input")
+        if x.data.ndim not in (1, 2) or x.data.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r} expects inputs of shape (N, {self.in_features}), got {x.shape}"
             )
@@ -216,7 +227,9 @@ class ReLU(Module):
     """Elementwise max(0, x)."""
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        return _as_tensor(x, "ReLU", "input").relu()
+        if not isinstance(x, Tensor):
+            x = _as_tensor(x, "ReLU", "input")
+        return x.relu()
 
     def __repr__(self) -> str:
         return "ReLU()"
@@ -226,7 +239,9 @@ class Tanh(Module):
     """Elementwise tanh."""
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        return _as_tensor(x, "Tanh", "input").tanh()
+        if not isinstance(x, Tensor):
+            x = _as_tensor(x, "Tanh", "input")
+        return x.tanh()
 
     def __repr__(self) -> str:
         return "Tanh()"
@@ -236,7 +251,9 @@ class Sigmoid(Module):
     """Elementwise logistic function."""
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        return _as_tensor(x, "Sigmoid", "input").sigmoid()
+        if not isinstance(x, Tensor):
+            x = _as_tensor(x, "Sigmoid", "input")
+        return x.sigmoid()
 
     def __repr__(self) -> str:
         return "Sigmoid()"
@@ -255,7 +272,7 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        out = _as_tensor(x, type(self).__name__, "input")
+        out = x if isinstance(x, Tensor) else _as_tensor(x, type(self).__name__, "input")
         for layer in self.layers:
             out = layer(out)
         return out
