@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 import sympy as sp  # noqa: E402
 from bad_inputs import Case, check, ids  # noqa: E402
 
-from backprop_course import Tensor, Value  # noqa: E402
+from backprop_course import Tensor, Value, source  # noqa: E402
 from backprop_course import exercises as E  # noqa: E402
 from backprop_course import symbolic as S  # noqa: E402
 from backprop_course import viz as V  # noqa: E402
@@ -210,136 +210,148 @@ def _graph() -> Value:
 
 
 VIZ = [
-    Case("viz.plot_tangent", "the gradient as a Tensor", lambda: V.plot_tangent(
+    Case("viz.calculus.plot_tangent", "the gradient as a Tensor", lambda: V.plot_tangent(
         _square, 1.0, Tensor(2.0)), TypeError, ".item()"),
-    Case("viz.plot_tangent", "several slopes at once", lambda: V.plot_tangent(
+    Case("viz.calculus.plot_tangent", "several slopes at once", lambda: V.plot_tangent(
         _square, 1.0, np.array([2.0, 3.0])), ValueError, "one number"),
-    Case("viz.plot_tangent", "a NaN slope", lambda: V.plot_tangent(_square, 1.0, np.nan),
+    Case("viz.calculus.plot_tangent", "a NaN slope", lambda: V.plot_tangent(_square, 1.0, np.nan),
          ValueError, "finite"),
-    Case("viz.plot_tangent", "a function of scalars only (returns one number for an array)",
+    Case("viz.calculus.plot_tangent",
+         "a function of scalars only (returns one number for an array)",
          lambda: V.plot_tangent(lambda x: 1.0, 1.0, 2.0), ValueError, "elementwise"),
-    Case("viz.plot_tangent", "a zero span", lambda: V.plot_tangent(_square, 1.0, 2.0, span=0),
+    Case("viz.calculus.plot_tangent", "a zero span",
+         lambda: V.plot_tangent(_square, 1.0, 2.0, span=0),
          ValueError, "span must be positive"),
-    Case("viz.plot_descent_1d", "a 2-D path", lambda: V.plot_descent_1d(
+    Case("viz.calculus.plot_descent_1d", "a 2-D path", lambda: V.plot_descent_1d(
         _square, np.ones((3, 2))), ValueError, "(steps + 1,)"),
-    Case("viz.plot_descent_1d", "a diverged path (NaN)", lambda: V.plot_descent_1d(
+    Case("viz.calculus.plot_descent_1d", "a diverged path (NaN)", lambda: V.plot_descent_1d(
         _square, [1.0, np.nan]), ValueError, "finite part"),
-    Case("viz.plot_descent_1d", "xlim the wrong way round", lambda: V.plot_descent_1d(
+    Case("viz.calculus.plot_descent_1d", "xlim the wrong way round", lambda: V.plot_descent_1d(
         _square, [1.0, 0.5], xlim=(2, 1)), ValueError, "low < high"),
-    Case("viz.plot_descent_1d", "a negative max_arrows", lambda: V.plot_descent_1d(
+    Case("viz.calculus.plot_descent_1d", "a negative max_arrows", lambda: V.plot_descent_1d(
         _square, [1.0, 0.5], max_arrows=-1), ValueError, "max_arrows"),
-    Case("viz.plot_descent_1d", "an unknown colour", lambda: V.plot_descent_1d(
+    Case("viz.calculus.plot_descent_1d", "an unknown colour", lambda: V.plot_descent_1d(
         _square, [1.0, 0.5], color="reddish"), ValueError, "colour"),
-    Case("viz.plot_descent_contour", "a path of three columns", lambda: V.plot_descent_contour(
+    Case("viz.calculus.plot_descent_contour", "a path of three columns",
+         lambda: V.plot_descent_contour(
         _bowl, np.ones((3, 3))), ValueError, "(steps + 1, 2)"),
-    Case("viz.plot_descent_contour", "zero levels", lambda: V.plot_descent_contour(
+    Case("viz.calculus.plot_descent_contour", "zero levels", lambda: V.plot_descent_contour(
         _bowl, PATH_2D, levels=0), ValueError, "levels"),
-    Case("viz.plot_descent_contour", "decreasing levels", lambda: V.plot_descent_contour(
+    Case("viz.calculus.plot_descent_contour", "decreasing levels", lambda: V.plot_descent_contour(
         _bowl, PATH_2D, levels=[3, 2, 1]), ValueError, "increasing"),
-    Case("viz.plot_descent_contour", "a grid of one point", lambda: V.plot_descent_contour(
+    Case("viz.calculus.plot_descent_contour", "a grid of one point", lambda: V.plot_descent_contour(
         _bowl, PATH_2D, resolution=1), ValueError, "resolution"),
-    Case("viz.plot_descent_contour", "a minimum of three numbers",
+    Case("viz.calculus.plot_descent_contour", "a minimum of three numbers",
          lambda: V.plot_descent_contour(_bowl, PATH_2D, minimum=(1, 2, 3)), ValueError,
          "minimum must be a point"),
-    Case("viz.plot_descent_contour", "a loss that is NaN everywhere in the window",
+    Case("viz.calculus.plot_descent_contour", "a loss that is NaN everywhere in the window",
          lambda: V.plot_descent_contour(lambda u, v: u * np.nan, PATH_2D), ValueError,
          "everywhere in the window"),
-    Case("viz.draw_graph", "a float instead of a Value", lambda: V.draw_graph(1.0),
+    Case("viz.graphs.draw_graph", "a float instead of a Value", lambda: V.draw_graph(1.0),
          TypeError, "needs a Value"),
-    Case("viz.draw_graph", "a %-style format", lambda: V.draw_graph(_graph(), fmt="%d"),
+    Case("viz.graphs.draw_graph", "a %-style format", lambda: V.draw_graph(_graph(), fmt="%d"),
          ValueError, "'.4f'"),
-    Case("viz.draw_graph", "a zero font size", lambda: V.draw_graph(_graph(), fontsize=0),
+    Case("viz.graphs.draw_graph", "a zero font size", lambda: V.draw_graph(_graph(), fontsize=0),
          ValueError, "fontsize must be positive"),
-    Case("viz.draw_graph", "show_grad as a string", lambda: V.draw_graph(
+    Case("viz.graphs.draw_graph", "show_grad as a string", lambda: V.draw_graph(
         _graph(), show_grad="no"), TypeError, "True or False"),
-    Case("viz.plot_decision_boundary", "one-hot labels", lambda: V.plot_decision_boundary(
+    Case("viz.training.plot_decision_boundary", "one-hot labels", lambda: V.plot_decision_boundary(
         _two_scores, XY, np.eye(3)[:, :2]), ValueError, "argmax"),
-    Case("viz.plot_decision_boundary", "fractional labels", lambda: V.plot_decision_boundary(
+    Case("viz.training.plot_decision_boundary", "fractional labels",
+         lambda: V.plot_decision_boundary(
         _two_scores, XY, np.array([0.5, 1.0, 1.0])), ValueError, "integer class labels"),
-    Case("viz.plot_decision_boundary", "no points", lambda: V.plot_decision_boundary(
+    Case("viz.training.plot_decision_boundary", "no points", lambda: V.plot_decision_boundary(
         _two_scores, np.zeros((0, 2)), np.zeros(0, int)), ValueError, "(N, 2)"),
-    Case("viz.plot_decision_boundary", "a model that returns NaN",
+    Case("viz.training.plot_decision_boundary", "a model that returns NaN",
          lambda: V.plot_decision_boundary(lambda p: p * np.nan, XY, LABELS), ValueError,
          "scores contains"),
-    Case("viz.plot_decision_boundary", "an unknown colormap", lambda: V.plot_decision_boundary(
+    Case("viz.training.plot_decision_boundary", "an unknown colormap",
+         lambda: V.plot_decision_boundary(
         _two_scores, XY, LABELS, cmap="tab100"), ValueError, "unknown colormap"),
-    Case("viz.plot_curves", "one list instead of a dict", lambda: V.plot_curves([1.0, 2.0]),
+    Case("viz.training.plot_curves", "one list instead of a dict",
+         lambda: V.plot_curves([1.0, 2.0]),
          TypeError, "{'loss': values}"),
-    Case("viz.plot_curves", "a curve with NaN", lambda: V.plot_curves({"SGD": [1.0, np.nan]}),
+    Case("viz.training.plot_curves", "a curve with NaN",
+         lambda: V.plot_curves({"SGD": [1.0, np.nan]}),
          ValueError, "NaN"),
-    Case("viz.plot_curves", "logy with a zero loss", lambda: V.plot_curves(
+    Case("viz.training.plot_curves", "logy with a zero loss", lambda: V.plot_curves(
         {"SGD": [1.0, 0.0]}, logy=True), ValueError, "logy needs positive values"),
-    Case("viz.plot_curves", "an empty curve", lambda: V.plot_curves({"a": []}),
+    Case("viz.training.plot_curves", "an empty curve", lambda: V.plot_curves({"a": []}),
          ValueError, "non-empty"),
-    Case("viz.plot_confusion_matrix", "predicted scores instead of classes",
+    Case("viz.training.plot_confusion_matrix", "predicted scores instead of classes",
          lambda: V.plot_confusion_matrix([0, 1], np.array([[0.9, 0.1], [0.2, 0.8]])),
          ValueError, "1-D"),
-    Case("viz.plot_confusion_matrix", "an unknown colormap", lambda: V.plot_confusion_matrix(
+    Case("viz.training.plot_confusion_matrix", "an unknown colormap",
+         lambda: V.plot_confusion_matrix(
         [0, 1], [0, 1], cmap="blues"), ValueError, "did you mean 'Blues'"),
-    Case("viz.plot_digits", "zero columns", lambda: V.plot_digits(
+    Case("viz.training.plot_digits", "zero columns", lambda: V.plot_digits(
         np.zeros((3, 64)), [0, 1, 2], ncols=0), ValueError, "ncols"),
-    Case("viz.plot_digits", "a label per image missing", lambda: V.plot_digits(
+    Case("viz.training.plot_digits", "a label per image missing", lambda: V.plot_digits(
         np.zeros((3, 64)), [0, 1]), ValueError, "one label"),
-    Case("viz.plot_digits", "one-hot labels", lambda: V.plot_digits(
+    Case("viz.training.plot_digits", "one-hot labels", lambda: V.plot_digits(
         np.zeros((3, 64)), np.eye(3)), ValueError, "1-D"),
-    Case("viz.plot_digits", "a shape of one side", lambda: V.plot_digits(
+    Case("viz.training.plot_digits", "a shape of one side", lambda: V.plot_digits(
         np.zeros((3, 64)), [0, 1, 2], shape=(8,)), ValueError, "two ints"),
-    Case("viz.source_bundle", "the function's name as a string",
-         lambda: V.source_bundle("plot_grid"), TypeError, "not its name"),
-    Case("viz.source_bundle", "a built-in without Python source", lambda: V.source_bundle(len),
-         TypeError, "no Python source"),
-    Case("viz.source_bundle", "a zero width", lambda: V.source_bundle(V.plot_grid, 0),
+    Case("source.source_bundle", "the function's name as a string",
+         lambda: source.source_bundle("plot_grid"), TypeError, "not its name"),
+    Case("source.source_bundle", "a built-in without Python source",
+         lambda: source.source_bundle(len), TypeError, "no Python source"),
+    Case("source.source_bundle", "a zero width", lambda: source.source_bundle(V.plot_grid, 0),
          ValueError, "width"),
-    Case("viz.show_source", "a compiled NumPy function", lambda: V.show_source(np.exp),
+    Case("source.show_source", "a compiled NumPy function", lambda: source.show_source(np.exp),
          TypeError, "no Python source"),
-    Case("viz.plot_matmul_shapes", "items as one string (split into characters)",
+    Case("viz.matrices.plot_matmul_shapes", "items as one string (split into characters)",
          lambda: V.plot_matmul_shapes([("z", "x @ W")]), TypeError, "must be a list"),
-    Case("viz.plot_matmul_shapes", "a block with a zero side", lambda: V.plot_matmul_shapes(
+    Case("viz.matrices.plot_matmul_shapes", "a block with a zero side",
+         lambda: V.plot_matmul_shapes(
         [("z", [("x", (0, 3))])]), ValueError, "two positive ints"),
-    Case("viz.plot_matmul_shapes", "no rows", lambda: V.plot_matmul_shapes([]),
+    Case("viz.matrices.plot_matmul_shapes", "no rows", lambda: V.plot_matmul_shapes([]),
          ValueError, "at least one"),
-    Case("viz.plot_matmul_shapes", "a gap given as a string", lambda: V.plot_matmul_shapes(
+    Case("viz.matrices.plot_matmul_shapes", "a gap given as a string", lambda: V.plot_matmul_shapes(
         MATMUL, gap="1"), TypeError, "gap must be a real number"),
-    Case("viz.plot_outer_products", "different batch sizes", lambda: V.plot_outer_products(
+    Case("viz.matrices.plot_outer_products", "different batch sizes", lambda: V.plot_outer_products(
         np.ones((2, 3)), np.ones((1, 4))), ValueError, "same N rows"),
-    Case("viz.plot_outer_products", "no examples", lambda: V.plot_outer_products(
+    Case("viz.matrices.plot_outer_products", "no examples", lambda: V.plot_outer_products(
         np.ones((0, 3)), np.ones((0, 4))), ValueError, "at least one example"),
-    Case("viz.plot_outer_products", "complex numbers", lambda: V.plot_outer_products(
+    Case("viz.matrices.plot_outer_products", "complex numbers", lambda: V.plot_outer_products(
         np.ones((2, 3)) * 1j, np.ones((2, 4))), TypeError, "complex"),
-    Case("viz.plot_outer_products", "numbers where the axes go", lambda: V.plot_outer_products(
+    Case("viz.matrices.plot_outer_products", "numbers where the axes go",
+         lambda: V.plot_outer_products(
         np.ones((2, 3)), np.ones((2, 4)), axes=[1, 2, 3]), TypeError, "axes[0]"),
-    Case("viz.plot_layer_grid", "a row key as a string (split into characters)",
+    Case("viz.landscape.plot_layer_grid", "a row key as a string (split into characters)",
          lambda: V.plot_layer_grid(GRID, "relu", ["he"]), TypeError, "['relu']"),
-    Case("viz.plot_layer_grid", "a missing case", lambda: V.plot_layer_grid(
+    Case("viz.landscape.plot_layer_grid", "a missing case", lambda: V.plot_layer_grid(
         GRID, ["relu", "tanh"], ["he"]), ValueError, "no entry"),
-    Case("viz.plot_layer_grid", "an infinite norm (on a log axis)", lambda: V.plot_layer_grid(
+    Case("viz.landscape.plot_layer_grid", "an infinite norm (on a log axis)",
+         lambda: V.plot_layer_grid(
         {("relu", "he"): {"dW": [1.0, np.inf]}}, ["relu"], ["he"]), ValueError, "infinite"),
-    Case("viz.plot_layer_grid", "a panel with no curve", lambda: V.plot_layer_grid(
+    Case("viz.landscape.plot_layer_grid", "a panel with no curve", lambda: V.plot_layer_grid(
         {("relu", "he"): {}}, ["relu"], ["he"]), ValueError, "no curve"),
-    Case("viz.plot_loss_slice", "values transposed", lambda: V.plot_loss_slice(
+    Case("viz.landscape.plot_loss_slice", "values transposed", lambda: V.plot_loss_slice(
         ALPHAS, BETAS, SLICE.T), ValueError, "len(betas)"),
-    Case("viz.plot_loss_slice", "decreasing coordinates", lambda: V.plot_loss_slice(
+    Case("viz.landscape.plot_loss_slice", "decreasing coordinates", lambda: V.plot_loss_slice(
         ALPHAS[::-1], BETAS, SLICE), ValueError, "increasing"),
-    Case("viz.plot_loss_slice", "a loss that overflowed", lambda: V.plot_loss_slice(
+    Case("viz.landscape.plot_loss_slice", "a loss that overflowed", lambda: V.plot_loss_slice(
         ALPHAS, BETAS, SLICE + np.where(SLICE > 1, np.inf, 0)), ValueError, "infinite"),
-    Case("viz.plot_loss_slice", "one explicit level", lambda: V.plot_loss_slice(
+    Case("viz.landscape.plot_loss_slice", "one explicit level", lambda: V.plot_loss_slice(
         ALPHAS, BETAS, SLICE, levels=[1.0]), ValueError, "at least 2"),
-    Case("viz.plot_grid", "a 1-D array", lambda: V.plot_grid(np.ones(3)), ValueError, "2-D"),
-    Case("viz.plot_grid", "a %-style format (written as it is)", lambda: V.plot_grid(
+    Case("viz.matrices.plot_grid", "a 1-D array",
+         lambda: V.plot_grid(np.ones(3)), ValueError, "2-D"),
+    Case("viz.matrices.plot_grid", "a %-style format (written as it is)", lambda: V.plot_grid(
         np.ones((2, 2)), fmt="%.1f"), ValueError, "'{:.1f}'"),
-    Case("viz.plot_grid", "one rectangle instead of a list", lambda: V.plot_grid(
+    Case("viz.matrices.plot_grid", "one rectangle instead of a list", lambda: V.plot_grid(
         np.ones((2, 2)), highlight=(0, 0, 1, 1)), ValueError, "[(0, 0, 1, 1)]"),
-    Case("viz.plot_grid", "a rectangle outside the array", lambda: V.plot_grid(
+    Case("viz.matrices.plot_grid", "a rectangle outside the array", lambda: V.plot_grid(
         np.ones((2, 2)), highlight=[(5, 5, 1, 1)]), ValueError, "outside"),
-    Case("viz.plot_grid", "vmin above vmax", lambda: V.plot_grid(
+    Case("viz.matrices.plot_grid", "vmin above vmax", lambda: V.plot_grid(
         np.ones((2, 2)), vmin=2, vmax=1), ValueError, "vmin must not exceed vmax"),
-    Case("viz.plot_hinton", "no weights", lambda: V.plot_hinton(np.ones((0, 2))),
+    Case("viz.matrices.plot_hinton", "no weights", lambda: V.plot_hinton(np.ones((0, 2))),
          ValueError, "2-D array of weights"),
-    Case("viz.plot_hinton", "a zero max_weight", lambda: V.plot_hinton(
+    Case("viz.matrices.plot_hinton", "a zero max_weight", lambda: V.plot_hinton(
         np.ones((2, 2)), max_weight=0), ValueError, "max_weight must be positive"),
-    Case("viz.plot_hinton", "too few row labels", lambda: V.plot_hinton(
+    Case("viz.matrices.plot_hinton", "too few row labels", lambda: V.plot_hinton(
         np.ones((2, 2)), row_labels=["a"]), ValueError, "one label per row"),
-    Case("viz.plot_hinton", "labels as one string", lambda: V.plot_hinton(
+    Case("viz.matrices.plot_hinton", "labels as one string", lambda: V.plot_hinton(
         np.ones((2, 2)), col_labels="ab"), TypeError, "list of 2 labels"),
 ]
 
@@ -399,31 +411,33 @@ EXERCISES = [
     Case("exercises.core.run_check", "a Generator as the seed", lambda: core.run_check(
         E.EXERCISES["sigmoid_derivative"], sigmoid_derivative, seed=np.random.default_rng()),
          TypeError, "seed"),
-    Case("exercises.core.compare", "a string where the Output goes", lambda: core.compare(
+    Case("exercises.comparison.Output", "a name that is not a string",
+         lambda: core.Output(("dL", "dw")), TypeError, "name must be a non-empty str"),
+    Case("exercises.comparison.compare", "a string where the Output goes", lambda: core.compare(
         "dL/dw", np.ones(2), np.ones(2)), TypeError, "Output('dL/dw')"),
-    Case("exercises.core.compare", "a NaN expected answer", lambda: core.compare(
+    Case("exercises.comparison.compare", "a NaN expected answer", lambda: core.compare(
         core.Output("d"), np.array([np.nan]), np.ones(1)), ValueError, "NaN"),
-    Case("exercises.core.gradients_by_differences", "one array as the argument list",
+    Case("exercises.comparison.gradients_by_differences", "one array as the argument list",
          lambda: core.gradients_by_differences(lambda a: float(a.sum()), np.ones(2)),
          TypeError, "list or tuple"),
-    Case("exercises.core.gradients_by_differences", "a loss that is not a function",
+    Case("exercises.comparison.gradients_by_differences", "a loss that is not a function",
          lambda: core.gradients_by_differences(5, [np.ones(2)]), TypeError, "loss must be"),
     Case("exercises.core.reset_tries", "a misspelt name", lambda: core.reset_tries(
         "mse_gradeint"), ValueError, "Did you mean 'mse_gradient'"),
     Case("exercises.core.reset_tries", "a number", lambda: core.reset_tries(5),
          TypeError, "name must be"),
-    Case("exercises.core.Exercise", "None as the nudge", lambda: _exercise(nudge=None),
+    Case("exercises.kinds.Exercise", "None as the nudge", lambda: _exercise(nudge=None),
          TypeError, "nudge must be a str"),
-    Case("exercises.core.Exercise", "an empty nudge", lambda: _exercise(nudge=" "),
+    Case("exercises.kinds.Exercise", "an empty nudge", lambda: _exercise(nudge=" "),
          ValueError, "expected a nudge"),
-    Case("exercises.core.Exercise", "no cases", lambda: _exercise(n_cases=0),
+    Case("exercises.kinds.Exercise", "no cases", lambda: _exercise(n_cases=0),
          ValueError, "n_cases"),
-    Case("exercises.core.Exercise", "outputs as a list of names",
+    Case("exercises.kinds.Exercise", "outputs as a list of names",
          lambda: _exercise(outputs=["2x"]), TypeError, "tuple of Output"),
-    Case("exercises.core.custom_exercise", "no trial function", lambda: core.custom_exercise(
+    Case("exercises.kinds.custom_exercise", "no trial function", lambda: core.custom_exercise(
         "double", 0, "Return 2x.", "double(x)", "Multiply by two.", None, nudge="Bigger?"),
          TypeError, "trial must be a function"),
-    Case("exercises.core.custom_exercise", "a name with a space", lambda: core.custom_exercise(
+    Case("exercises.kinds.custom_exercise", "a name with a space", lambda: core.custom_exercise(
         "my double", 0, "Return 2x.", "double(x)", "Multiply.", _trial, nudge="Bigger?"),
          ValueError, "Python name"),
     Case("exercises.chain_rule.neuron_loss", "w and x of different lengths",

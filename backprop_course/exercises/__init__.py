@@ -40,11 +40,16 @@ from .core import (
 __all__ = ["check", "list_exercises", "describe", "CheckResult", "Exercise", "EXERCISES"]
 
 
+# The checker's machinery; every other module of this package sets one chapter's exercises.
+_MACHINERY = {"comparison", "core", "kinds", "reference_inputs", "sandbox"}
+
+
 def _collect() -> dict[str, Exercise]:
-    """Every module of this package but ``core`` sets one chapter's exercises in ``EXERCISES``."""
+    """Every module of this package but the machinery sets one chapter's exercises in
+    ``EXERCISES``."""
     found: list[Exercise] = []
     for info in pkgutil.iter_modules(__path__):
-        if info.name != "core":
+        if info.name not in _MACHINERY:
             found += importlib.import_module(f"{__name__}.{info.name}").EXERCISES
     found.sort(key=lambda ex: ex.chapter)  # stable: book order within a chapter
     names = [ex.name for ex in found]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, _real_array, _real_number
+from .core import Exercise, Output
+from .reference_inputs import _real_array, _real_number
 
 __all__ = ["EXERCISES", "neuron_loss"]
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, _real_array, _shape_is, gradients_by_differences
+from .core import Exercise, Output, gradients_by_differences
+from .reference_inputs import _real_array, _shape_is
 
 __all__ = ["EXERCISES", "two_layer_loss"]
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import Exercise, Output, _real_array, custom_exercise
+from .core import Exercise, Output, custom_exercise
+from .reference_inputs import _real_array
 
 __all__ = ["EXERCISES", "g"]
 

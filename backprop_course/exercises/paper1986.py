@@ -15,15 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import (
-    Exercise,
-    Output,
-    _real_array,
-    _real_number,
-    _shape_is,
-    custom_exercise,
-    gradients_by_differences,
-)
+from .core import Exercise, Output, custom_exercise, gradients_by_differences
+from .reference_inputs import _real_array, _real_number, _shape_is
 
 __all__ = ["EXERCISES", "summed_error", "margin_error"]
 

@@ -23,7 +23,8 @@ from ..gradcheck import numerical_gradient
 from ..layers.dense import check_labels
 from ..optim import Adam
 from ..tensor import Tensor
-from .core import Exercise, Output, _real_array, compare, custom_exercise
+from .core import Exercise, Output, compare, custom_exercise
+from .reference_inputs import _real_array
 
 __all__ = ["EXERCISES", "softmax_regression_loss"]
 
