@@ -52,6 +52,7 @@ from . import (
     nn,
     optim,
     parallel,
+    source,
     symbolic,
     train,
 )
