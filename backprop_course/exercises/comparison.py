@@ -16,7 +16,14 @@ import numpy as np
 from ..gradcheck import numerical_gradient
 from ..tensor import _as_array
 
-__all__ = ["Output", "compare", "gradients_by_differences"]
+__all__ = ["ATOL", "RTOL", "Output", "compare", "gradients_by_differences"]
+
+RTOL = 1e-5
+"""The relative tolerance of every checker: an answer agrees with the expected one when
+``|got - expected| <= ATOL + RTOL * max(|got|, |expected|)``, entry by entry."""
+
+ATOL = 1e-7
+"""The absolute tolerance of every checker (for entries near zero); see :data:`RTOL`."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,16 @@ class Output:
             raise TypeError(
                 f"Output: name must be a non-empty str such as 'dL/dw', got {self.name!r}"
             )
+
+
+def _allowed_error(got: Any, expected: Any) -> np.ndarray:
+    """The error an answer may have, entry by entry: ATOL + RTOL * max(|got|, |expected|)."""
+    return ATOL + RTOL * np.maximum(np.abs(got), np.abs(expected))
+
+
+def _close(got: Any, expected: Any) -> bool:
+    """Whether ``got`` agrees with ``expected`` within the checkers' tolerance, every entry."""
+    return bool(np.all(np.abs(np.subtract(got, expected)) <= _allowed_error(got, expected)))
 
 
 def gradients_by_differences(loss: Callable[..., float], args: Sequence[Any]) -> tuple:
@@ -95,13 +112,13 @@ def _diagnose(expected: np.ndarray, got: np.ndarray) -> str:
     """Recognise the common kinds of wrong answer."""
     if np.allclose(got, 0.0) and not np.allclose(expected, 0.0):
         return "Your answer is zero everywhere."
-    if np.allclose(got, -expected, rtol=1e-5, atol=1e-8):
+    if _close(got, -expected):
         return "Every entry has the wrong sign."
     nonzero = np.abs(expected) > 1e-8
-    zeros_right = np.allclose(got[~nonzero], 0.0, atol=1e-7)  # a factor leaves zeros at zero
+    zeros_right = np.allclose(got[~nonzero], 0.0, atol=ATOL)  # a factor leaves zeros at zero
     if nonzero.sum() >= 2 and zeros_right:  # one number is always "a constant times" another
         ratio = got[nonzero] / expected[nonzero]
-        if np.allclose(ratio, ratio.flat[0], rtol=1e-5) and abs(ratio.flat[0]) > 1e-12:
+        if np.allclose(ratio, ratio.flat[0], rtol=RTOL) and abs(ratio.flat[0]) > 1e-12:
             factor = ratio.flat[0]
             return f"Every entry is {factor:.4g} times the right one: a constant factor is wrong."
     return ""
@@ -146,7 +163,7 @@ def compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
         idx = tuple(int(i) for i in np.argwhere(~np.isfinite(got_arr))[0])
         return f"{output.name}: entry {idx} is {got_arr[idx]} (not a finite number)."
     diff = np.abs(got_arr - expected)
-    tolerance = 1e-7 + 1e-5 * np.maximum(np.abs(expected), np.abs(got_arr))
+    tolerance = _allowed_error(got_arr, expected)
     if (diff <= tolerance).all():
         return None
     idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff / tolerance)), expected.shape))

@@ -21,15 +21,11 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..scalar import Value
+from .comparison import _close
 from .core import custom_exercise
 from .reference_inputs import _real_number
 
 __all__ = ["EXERCISES", "fanout_loss"]
-
-
-def _close(got: float, expected: float) -> bool:
-    """The tolerance of every checker: 1e-7 absolute plus 1e-5 relative."""
-    return abs(got - expected) <= 1e-7 + 1e-5 * max(abs(got), abs(expected))
 
 
 # ------------------------------------------------------------------- value_sin

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..tensor import Tensor
+from .comparison import _close
 from .core import Exercise, Output, custom_exercise
 from .reference_inputs import _rows
 
@@ -128,7 +129,7 @@ def _squared_difference_trial(fn: Any, rng: np.random.Generator) -> str | None:
             num = numerical_gradient(lambda x: np.sum((x - b0) ** 2 * r), a0)
         else:
             num = numerical_gradient(lambda x: np.sum((a0 - x) ** 2 * r), b0)
-        if not np.allclose(grad, num, rtol=1e-5, atol=1e-7):
+        if not _close(grad, num):
             idx = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(grad - num)), num.shape))
             return (
                 f"entry {idx} of {name}.grad (with a {shape_a}, b {shape_b}): expected "
