@@ -9,6 +9,7 @@ import pytest
 
 import backprop_course as bc
 from backprop_course.experiments import paper1986 as P
+from backprop_course.experiments.paper1986 import analysis, network, tasks, training
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,11 +49,11 @@ def test_unknown_setting_lists_the_settings() -> None:
 # ------------------------------------------------------------ the gradient
 def _random_params(name: str, rng: np.random.Generator) -> dict:
     task = P.TASKS[name]
-    params, _ = P._initial(task, 0, P._settings(task, {}), 104)
+    params, _ = training._initial(task, 0, training._settings(task, {}), 104)
     for key in ("W", "b"):
         params[key] = [p + rng.normal(0, 1, p.shape) for p in params[key]]
     if task.groups:
-        params["W"][0] *= P._group_mask(task)
+        params["W"][0] *= tasks._group_mask(task)
     if task.direct:
         params["D"] = params["D"] + rng.normal(0, 1, params["D"].shape)
     return params
@@ -87,8 +88,8 @@ def test_gradients_match_central_differences(name: str) -> None:
         analytic = grads[key] if k is None else grads[key][k]
         numeric = bc.numerical_gradient(f, point)
         if key == "W" and k == 0 and P.TASKS[name].groups:
-            analytic, numeric = analytic[P._group_mask(P.TASKS[name]) == 1], \
-                numeric[P._group_mask(P.TASKS[name]) == 1]
+            analytic, numeric = analytic[tasks._group_mask(P.TASKS[name]) == 1], \
+                numeric[tasks._group_mask(P.TASKS[name]) == 1]
         scale = np.abs(numeric).max()
         assert np.abs(analytic - numeric).max() <= 1e-7 * max(scale, 1.0), (name, key, k)
 
@@ -224,11 +225,11 @@ def test_main_without_arguments_prints_help(capsys) -> None:
 def test_training_matches_the_tensor_engine() -> None:
     """40 sweeps of the family trees, the paper's procedure written with bc.Tensor."""
     task = P.TASKS["family_trees"]
-    params, held = P._initial(task, 0, P._settings(task, {}), 104)
+    params, held = training._initial(task, 0, training._settings(task, {}), 104)
     X, D = P.task_data("family_trees")
     keep_rows = np.setdiff1d(np.arange(104), held)
     X, D = X[keep_rows], D[keep_rows]
-    mask = P._group_mask(task)
+    mask = tasks._group_mask(task)
     W, b = [w.copy() for w in params["W"]], [v.copy() for v in params["b"]]
     change_W, change_b = [np.zeros_like(w) for w in W], [np.zeros_like(v) for v in b]
     for t in range(40):
@@ -309,7 +310,7 @@ def test_hessian_matches_central_differences_of_the_gradient(name: str) -> None:
     params = _one_net(name)
     X, D = P.task_data(name)
     H = P.hessian(params, X, D)
-    shapes = [np.shape(a) for a in P._flat_params(params)]
+    shapes = [np.shape(a) for a in analysis._flat_params(params)]
     sizes = [int(np.prod(s)) for s in shapes]
     assert H.shape == (sum(sizes), sum(sizes)) and np.array_equal(H, H.T)
 
@@ -320,9 +321,9 @@ def test_hessian_matches_central_differences_of_the_gradient(name: str) -> None:
         p = {"W": arrays[:n], "b": [b.ravel() for b in arrays[n:2 * n]],
              "D": arrays[2 * n] if params.get("D") is not None else None}
         g, _ = P.gradients(p, X, D)
-        return np.concatenate([a.ravel() for a in P._flat_params(g)])
+        return np.concatenate([a.ravel() for a in analysis._flat_params(g)])
 
-    theta = np.concatenate([a.ravel() for a in P._flat_params(params)])
+    theta = np.concatenate([a.ravel() for a in analysis._flat_params(params)])
     h = 1e-5
     numeric = np.empty_like(H)
     for i in range(theta.size):
@@ -338,8 +339,8 @@ def test_end_state_measures_error_gradient_weights_and_curvature() -> None:
     state = P.end_state(params, X, D)
     grads, y = P.gradients(params, X, D)
     assert state.error == pytest.approx(0.5 * np.sum((y - D) ** 2), rel=1e-14)
-    g = np.concatenate([a.ravel() for a in P._flat_params(grads)])
-    w = np.concatenate([a.ravel() for a in P._flat_params(params)])
+    g = np.concatenate([a.ravel() for a in analysis._flat_params(grads)])
+    w = np.concatenate([a.ravel() for a in analysis._flat_params(params)])
     assert state.gradient_norm == pytest.approx(np.linalg.norm(g), rel=1e-14)
     assert state.weight_norm == pytest.approx(np.linalg.norm(w), rel=1e-14)
     np.testing.assert_allclose(state.eigenvalues, np.linalg.eigvalsh(P.hessian(params, X, D)))
@@ -416,8 +417,8 @@ def test_level_runs_are_trained_on_further() -> None:
 def test_end_state_rejects_a_batch_of_networks() -> None:
     res = P.sweep("xor", 2, max_sweeps=3)
     X, D = P.task_data("xor")
-    stacked = {"W": P._views(res.theta, P.TASKS["xor"])["W"],
-               "b": P._views(res.theta, P.TASKS["xor"])["b"], "D": None}
+    stacked = {"W": tasks._views(res.theta, P.TASKS["xor"])["W"],
+               "b": tasks._views(res.theta, P.TASKS["xor"])["b"], "D": None}
     with pytest.raises(ValueError, match="one network"):
         P.end_state(stacked, X, D)
     with pytest.raises(ValueError, match="dict with lists 'W' and 'b'"):
@@ -488,5 +489,5 @@ def test_network_counts_from_the_end_like_a_list() -> None:
 
 def test_the_training_loop_calls_the_unchecked_functions() -> None:
     """The checks of forward, output_error and backward cost nothing per sweep."""
-    assert P._forward is P.forward.__wrapped__ and P._backward is P.backward.__wrapped__
-    assert P._output_error is P.output_error.__wrapped__
+    assert network._forward is P.forward.__wrapped__ and network._backward is P.backward.__wrapped__
+    assert network._output_error is P.output_error.__wrapped__

@@ -1,0 +1,93 @@
+"""The experiments of Rumelhart, Hinton & Williams (1986), reproduced (chapter 9).
+
+>>> from backprop_course.experiments import paper1986
+>>> result = paper1986.run("symmetry", seed=0)
+>>> result.converged, result.weights[0].shape
+(True, (6, 2))
+
+``run`` trains one network with the paper's procedure (Nature 323, pp. 533-535):
+logistic units; a bias is a weight from an extra input that is always 1; the
+error is summed over the cases and the output units,
+E = 1/2 sum_c sum_j (y_jc - d_jc)^2; the gradient is accumulated over all the
+cases and the weights change once per sweep, with momentum,
+dw(t) = -epsilon dE/dw(t) + alpha dw(t-1). ``sweep`` runs many seeds at once
+(the seeds are stacked along a first axis, so a sweep of every seed is a few
+batched matrix products) and returns the distribution of sweeps.
+
+The chapter's many-seed results are cached in ``paper1986_results.json`` beside
+this package; regenerate them with
+
+    python -m backprop_course.experiments.paper1986 --regenerate
+
+The modules, by idea: ``tasks`` (the paper's constants, the tasks and their data),
+``network`` (forward and backward passes), ``training`` (``run``, ``sweep``),
+``results`` (what they return), ``analysis`` (where training stopped: ``hessian``,
+``end_state``, ``classify``) and ``cache`` (the cached results and the CLI).
+"""
+
+from __future__ import annotations
+
+# The names marked noqa are not in __all__ but importable from here, as they were before
+# the split into modules: the paper's constants, the thresholds of the analysis, what the
+# cache holds, and the CLI.
+from .analysis import (
+    CURVATURE_ZERO,  # noqa: F401
+    FLAT_FALL,  # noqa: F401
+    GRADIENT_ZERO,  # noqa: F401
+    NEGATIVE_CURVATURE,  # noqa: F401
+    EndState,
+    classify,
+    end_state,
+    hessian,
+)
+from .cache import (
+    CACHED_NETWORKS,  # noqa: F401
+    CACHED_RUNS,  # noqa: F401
+    HISTORY_POINTS,  # noqa: F401
+    RESULTS_FILE,
+    TRAINED_ON,  # noqa: F401
+    load_network,
+    load_results,
+    main,  # noqa: F401
+    regenerate,
+    regenerate_unfinished,  # noqa: F401
+)
+from .network import backward, forward, gradients, output_error
+from .results import Result, SweepResult, Unfinished
+from .tasks import (
+    ENCODER_ALPHA,  # noqa: F401
+    ENCODER_EPSILON,  # noqa: F401
+    FAMILY_ALPHA,  # noqa: F401
+    FAMILY_DECAY,  # noqa: F401
+    FAMILY_EPSILON,  # noqa: F401
+    FAMILY_HELD_OUT,  # noqa: F401
+    FAMILY_MARGIN,  # noqa: F401
+    FAMILY_SWEEPS,  # noqa: F401
+    FAMILY_WARMUP,  # noqa: F401
+    FURTHER_SWEEPS,  # noqa: F401
+    INIT_RANGE,  # noqa: F401
+    LONG_SWEEPS,  # noqa: F401
+    MAX_SWEEPS,  # noqa: F401
+    OVERRIDES,  # noqa: F401
+    PARITY_EPSILON,  # noqa: F401
+    PARITY_PRESENTATIONS,  # noqa: F401
+    PDP_ALPHA,  # noqa: F401
+    RAY_SCALE,  # noqa: F401
+    SYMMETRY_ALPHA,  # noqa: F401
+    SYMMETRY_EPSILON,  # noqa: F401
+    SYMMETRY_SWEEPS,  # noqa: F401
+    TASKS,
+    TOLERANCE,  # noqa: F401
+    XOR_DIRECT_SWEEPS,  # noqa: F401
+    XOR_EPSILON,  # noqa: F401
+    XOR_STUCK_EPSILON,  # noqa: F401
+    XOR_STUCK_RUNS,  # noqa: F401
+    Task,
+    task_data,
+)
+from .training import run, sweep
+
+__all__ = ["TASKS", "Task", "Result", "SweepResult", "Unfinished", "EndState", "run", "sweep",
+           "forward", "backward", "gradients", "output_error", "task_data", "hessian",
+           "end_state", "classify", "load_results", "load_network", "regenerate",
+           "RESULTS_FILE"]
