@@ -25,7 +25,7 @@ def standard_exercise_tests(
     chapter: int,
     solutions: dict[str, Callable[..., Any]],
     wrong: dict[str, Sequence[tuple[Callable[..., Any], str]]],
-    alternatives: dict[str, Callable[..., Any]] | None = None,
+    alternatives: dict[str, Callable[..., Any] | Sequence[Callable[..., Any]]] | None = None,
     seeds: Sequence[int | None] = (None, 0, 1, 2, 3),
     wrong_seeds: Sequence[int] = (0, 1),
 ) -> dict[str, Callable[..., None]]:
@@ -33,8 +33,16 @@ def standard_exercise_tests(
     answer on several seeds (and print their verdict), reject every typical wrong answer on
     every one of ``wrong_seeds`` with a verdict that contains its phrase, no traceback, the
     hint at the level due and the seed of its case, explain a function that returns None, and
-    report a raising function, naming its line, instead of raising."""
+    report a raising function, naming its line, and a non-function, instead of raising.
+
+    ``alternatives`` gives, by exercise, another correct answer or a list of them.
+    """
     alternatives = alternatives or {}
+    other_answers = [
+        (name, fn)
+        for name, answers in alternatives.items()
+        for fn in (answers if isinstance(answers, list | tuple) else [answers])
+    ]
 
     def test_exercises_are_registered_in_book_order() -> None:
         assert list_exercises(chapter=chapter) == list(solutions)
@@ -50,10 +58,10 @@ def standard_exercise_tests(
         assert result.passed, result.message
         assert "correct" in capsys.readouterr().out
 
-    @pytest.mark.parametrize("name", list(alternatives))
+    @pytest.mark.parametrize(("name", "answer"), other_answers)
     @pytest.mark.parametrize("seed", [4, 5])
-    def test_other_correct_answers_pass(name: str, seed: int) -> None:
-        result = check(name, alternatives[name], seed=seed, quiet=True)
+    def test_other_correct_answers_pass(name: str, answer: Callable[..., Any], seed: int) -> None:
+        result = check(name, answer, seed=seed, quiet=True)
         assert result.passed, result.message
 
     cases = [(name, fn, phrase) for name, answers in wrong.items() for fn, phrase in answers]
@@ -88,8 +96,15 @@ def standard_exercise_tests(
         assert "ZeroDivisionError" in result.message
         assert "return 1 / 0" in result.message, result.message
 
+    @pytest.mark.parametrize("name", list(solutions))
+    def test_a_value_that_is_not_a_function_is_explained(name: str) -> None:
+        result = check(name, 42, quiet=True)
+        assert not result.passed
+        assert "expected a function" in result.message, result.message
+
     tests = [
         test_exercises_are_registered_in_book_order,
+        test_a_value_that_is_not_a_function_is_explained,
         test_correct_solution_passes,
         test_typical_mistakes_fail_with_a_diagnosis,
         test_returning_none_is_explained,

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from exercise_suite import standard_exercise_tests
 
-from backprop_course.exercises import EXERCISES, check, describe, list_exercises
-
-CHAPTER_2 = list_exercises(chapter=2)
+from backprop_course.exercises import check, describe
 
 
 def _sigmoid(z):
@@ -54,50 +52,6 @@ WRONG = {
         (lambda w, x, b, y: neuron_grads(w, x, b, y)[0], "expected"),
     ],
 }
-
-
-def test_every_chapter_2_exercise_has_a_tested_solution() -> None:
-    assert set(SOLUTIONS) == set(CHAPTER_2) == set(WRONG)
-    assert CHAPTER_2 == ["sigmoid_derivative", "neuron_grads", "neuron_input_grad"]
-    assert set(CHAPTER_2) <= set(list_exercises()) == set(EXERCISES)
-
-
-def test_exercises_are_listed_in_book_order() -> None:
-    chapters = [EXERCISES[name].chapter for name in list_exercises()]
-    assert chapters == sorted(chapters)
-
-
-@pytest.mark.parametrize("name", CHAPTER_2)
-@pytest.mark.parametrize("seed", [None, 0, 1, 2])
-def test_correct_solution_passes(
-    name: str, seed: int | None, capsys: pytest.CaptureFixture
-) -> None:
-    result = check(name, SOLUTIONS[name], seed=seed)
-    assert result.passed, result.message
-    assert bool(result)
-    assert "correct" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("name", "wrong", "phrase"),
-    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
-)
-def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str) -> None:
-    result = check(name, wrong, quiet=True, seed=0)
-    assert not result.passed
-    assert phrase in result.message, result.message
-    assert "Hint:" in result.message or "Return a tuple" in result.message
-
-
-@pytest.mark.parametrize("name", CHAPTER_2)
-def test_a_raising_function_is_reported_not_raised(name: str) -> None:
-    def broken(*args):
-        return 1 / 0
-
-    result = check(name, broken, quiet=True)
-    assert not result.passed
-    assert "ZeroDivisionError" in result.message
-    assert "return 1 / 0" in result.message  # the learner's own line
 
 
 def test_none_nan_and_non_numbers_are_explained() -> None:
@@ -150,3 +104,6 @@ def test_custom_trial_exercises_report_in_words() -> None:
     assert "Hint: Multiply by two." in whole.message
     raised = run_check(ex, lambda x: x.missing)
     assert not raised.passed and "AttributeError" in raised.message
+
+
+globals().update(standard_exercise_tests(2, SOLUTIONS, WRONG))

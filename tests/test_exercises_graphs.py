@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections import deque
 
-import pytest
+from exercise_suite import standard_exercise_tests
 
 import backprop_course as bc
-from backprop_course.exercises import EXERCISES, check, list_exercises
+from backprop_course.exercises import EXERCISES, check
 from backprop_course.exercises.graphs import fanout_loss
 
 # ------------------------------------------------------------------ solutions
@@ -182,51 +182,6 @@ WRONG = {
     ],
 }
 
-CHAPTER_3 = ["value_sin", "topological_sort", "backward_by_hand"]
-
-
-def test_chapter_3_exercises_are_registered_in_book_order() -> None:
-    assert list_exercises(chapter=3) == CHAPTER_3
-    assert set(SOLUTIONS) == set(WRONG) == set(CHAPTER_3)
-    assert all(EXERCISES[name].chapter == 3 for name in CHAPTER_3)
-
-
-@pytest.mark.parametrize(
-    ("name", "solution"), [(n, f) for n, fs in SOLUTIONS.items() for f in fs]
-)
-@pytest.mark.parametrize("seed", [None, 0, 1, 2])
-def test_correct_solution_passes(name: str, solution, seed: int | None, capsys) -> None:
-    result = check(name, solution, seed=seed)
-    assert result.passed, result.message
-    assert "correct" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("name", "wrong", "phrase"),
-    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
-)
-@pytest.mark.parametrize("seed", [0, 1])
-def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str, seed) -> None:
-    result = check(name, wrong, quiet=True, seed=seed)
-    assert not result.passed
-    assert phrase in result.message, result.message
-    assert result.message.startswith(f"{name}: not yet.")
-
-
-@pytest.mark.parametrize("name", CHAPTER_3)
-def test_a_raising_function_is_reported_not_raised(name: str) -> None:
-    def broken(*args):
-        raise ValueError("boom")
-
-    result = check(name, broken, quiet=True, seed=0)
-    assert not result.passed
-    assert "raised ValueError: boom" in result.message
-
-
-@pytest.mark.parametrize("name", CHAPTER_3)
-def test_not_a_function(name: str) -> None:
-    result = check(name, 42, quiet=True)
-    assert not result.passed and "expected a function" in result.message
 
 
 def test_the_recursion_verdict_names_the_chain_and_the_fix() -> None:
@@ -265,3 +220,10 @@ def test_topological_sort_asks_for_a_search_of_your_own_and_hints_at_both_ways()
     # Both ways pass the checker, the chain of 5,000 nodes included.
     for solution in (topological_sort_by_value, topological_sort):
         assert check("topological_sort", solution, quiet=True, seed=3).passed
+
+
+# The book's solution of each exercise first; the others are other correct answers.
+globals().update(standard_exercise_tests(
+    3, {name: answers[0] for name, answers in SOLUTIONS.items()}, WRONG,
+    {name: answers[1:] for name, answers in SOLUTIONS.items() if answers[1:]},
+))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from exercise_suite import standard_exercise_tests
 
-from backprop_course.exercises import check, list_exercises
 from backprop_course.exercises.modes import g
 
 
@@ -85,51 +84,9 @@ WRONG = {
 }
 
 
-def test_chapter_4_sets_four_exercises_in_book_order() -> None:
-    assert list_exercises(chapter=4) == list(SOLUTIONS) == list(WRONG)
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-@pytest.mark.parametrize("seed", [None, 0, 1, 2, 3])
-def test_correct_solution_passes(
-    name: str, seed: int | None, capsys: pytest.CaptureFixture
-) -> None:
-    result = check(name, SOLUTIONS[name], seed=seed)
-    assert result.passed, result.message
-    assert "correct" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("name", "solution"), [(n, fn) for n, fns in ALTERNATIVES.items() for fn in fns]
-)
-def test_other_correct_forms_pass(name: str, solution) -> None:  # noqa: ANN001
-    result = check(name, solution, seed=5, quiet=True)
-    assert result.passed, result.message
-
-
-@pytest.mark.parametrize(
-    ("name", "wrong", "phrase"),
-    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
-)
-@pytest.mark.parametrize("seed", [0, 1])
-def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str, seed: int) -> None:  # noqa: ANN001
-    result = check(name, wrong, quiet=True, seed=seed)
-    assert not result.passed
-    assert phrase in result.message, result.message
-    assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-def test_a_raising_function_is_reported_not_raised(name: str) -> None:
-    def broken(*args):  # noqa: ANN002, ANN202
-        return 1 / 0
-
-    result = check(name, broken, quiet=True)
-    assert not result.passed
-    assert "ZeroDivisionError" in result.message
-    assert "return 1 / 0" in result.message
-
-
 def test_the_exercise_function_g() -> None:
     np.testing.assert_allclose(g([1.0, 2.0, 0.0]), [2.0, 2.0])
     np.testing.assert_allclose(g(np.array([0.5, -1.0, 1.0])), [-0.5 + np.sin(1.0), -np.e])
+
+
+globals().update(standard_exercise_tests(4, SOLUTIONS, WRONG, ALTERNATIVES))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from exercise_suite import standard_exercise_tests
 
-from backprop_course.exercises import check, list_exercises
+from backprop_course.exercises import check
 
 
 def _sigmoid(z):
@@ -90,37 +90,10 @@ WRONG = {
 }
 
 
-def test_chapter_9_exercises_all_have_tested_solutions() -> None:
-    assert set(list_exercises(chapter=9)) == set(SOLUTIONS) == set(WRONG)
-
-
-@pytest.mark.parametrize("name", sorted(SOLUTIONS))
-@pytest.mark.parametrize("seed", [None, 0, 1, 2])
-def test_correct_solution_passes(name: str, seed: int | None) -> None:
-    result = check(name, SOLUTIONS[name], seed=seed, quiet=True)
-    assert result.passed, result.message
-    assert "correct" in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_typical_wrong_answers_fail_in_words(name: str) -> None:
-    for wrong, phrase in WRONG[name]:
-        result = check(name, wrong, seed=3, quiet=True)
-        assert not result.passed
-        assert phrase in result.message, result.message
-
-
 def test_mean_instead_of_sum_is_diagnosed_as_a_constant_factor() -> None:
     # with several cases, every entry is 1/N of the right one
     result = check("summed_error_gradients", _mean_not_sum, seed=5, quiet=True)
     assert not result.passed and "times the right one" in result.message
 
 
-@pytest.mark.parametrize("name", sorted(SOLUTIONS))
-def test_a_raising_function_is_reported_not_raised(name: str) -> None:
-    def broken(*args):
-        raise ZeroDivisionError("oops")
-
-    result = check(name, broken, seed=0, quiet=True)
-    assert not result.passed
-    assert "ZeroDivisionError" in result.message
+globals().update(standard_exercise_tests(9, SOLUTIONS, WRONG))

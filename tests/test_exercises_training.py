@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from exercise_suite import standard_exercise_tests
 
-from backprop_course.exercises import EXERCISES, check, list_exercises
+from backprop_course.exercises import check
 
 
 def sgd_momentum_step(w, v, g, lr, mu):
@@ -68,43 +68,6 @@ WRONG = {
 }
 
 
-def test_chapter_7_exercises_are_registered_in_order() -> None:
-    assert list_exercises(chapter=7) == list(SOLUTIONS)
-    assert set(WRONG) == set(SOLUTIONS)
-    assert all(EXERCISES[name].chapter == 7 for name in SOLUTIONS)
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-@pytest.mark.parametrize("seed", [None, 0, 1, 2, 3])
-def test_correct_solution_passes(
-    name: str, seed: int | None, capsys: pytest.CaptureFixture
-) -> None:
-    result = check(name, SOLUTIONS[name], seed=seed)
-    assert result.passed, result.message
-    assert "correct" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("name", "wrong", "phrase"),
-    [(name, fn, phrase) for name, cases in WRONG.items() for fn, phrase in cases],
-)
-@pytest.mark.parametrize("seed", [0, 1])
-def test_wrong_solution_fails_with_an_explanation(name: str, wrong, phrase: str, seed) -> None:
-    result = check(name, wrong, quiet=True, seed=seed)
-    assert not result.passed
-    assert phrase in result.message, result.message
-
-
-@pytest.mark.parametrize("name", list(SOLUTIONS))
-def test_a_raising_solution_is_reported_not_raised(name: str) -> None:
-    def broken(*args):
-        raise ZeroDivisionError("oops")
-
-    result = check(name, broken, quiet=True, seed=0)
-    assert not result.passed
-    assert "ZeroDivisionError" in result.message and "oops" in result.message
-
-
 def test_momentum_solution_that_updates_in_place_still_passes() -> None:
     def in_place(w, v, g, lr, mu):
         v *= mu
@@ -120,3 +83,6 @@ def test_shard_checker_accepts_a_list_or_an_array() -> None:
         return np.tensordot(np.asarray(sizes, float) / sum(sizes), np.asarray(grads), axes=1)
 
     assert check("average_shard_gradients", as_array, quiet=True, seed=4).passed
+
+
+globals().update(standard_exercise_tests(7, SOLUTIONS, WRONG))
