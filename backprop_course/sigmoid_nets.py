@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ...data import _number
+from .data import _number
 
 __all__ = ["forward", "output_error", "backward", "gradients"]
 

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import backprop_course as bc
+from backprop_course import sigmoid_nets
 from backprop_course.experiments import paper1986 as P
-from backprop_course.experiments.paper1986 import analysis, network, tasks, training
+from backprop_course.experiments.paper1986 import analysis, tasks, training
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -489,5 +490,6 @@ def test_network_counts_from_the_end_like_a_list() -> None:
 
 def test_the_training_loop_calls_the_unchecked_functions() -> None:
     """The checks of forward, output_error and backward cost nothing per sweep."""
-    assert network._forward is P.forward.__wrapped__ and network._backward is P.backward.__wrapped__
-    assert network._output_error is P.output_error.__wrapped__
+    assert sigmoid_nets._forward is P.forward.__wrapped__
+    assert sigmoid_nets._backward is P.backward.__wrapped__
+    assert sigmoid_nets._output_error is P.output_error.__wrapped__

@@ -20,12 +20,16 @@ this package; regenerate them with
     python -m backprop_course.experiments.paper1986 --regenerate
 
 The modules, by idea: ``tasks`` (the paper's constants, the tasks and their data),
-``network`` (forward and backward passes), ``training`` (``run``, ``sweep``),
+``training`` (``run``, ``sweep``),
 ``results`` (what they return), ``analysis`` (where training stopped: ``hessian``,
-``end_state``, ``classify``) and ``cache`` (the cached results and the CLI).
+``end_state``, ``classify``) and ``cache`` (the cached results and the CLI). The
+forward and backward passes (``forward``, ``backward``, ...) are the package's
+batched logistic networks, :mod:`backprop_course.sigmoid_nets`, re-exported here.
 """
 
 from __future__ import annotations
+
+from ...sigmoid_nets import backward, forward, gradients, output_error
 
 # The names marked noqa are not in __all__ but importable from here, as they were before
 # the split into modules: the paper's constants, the thresholds of the analysis, what the
@@ -52,7 +56,6 @@ from .cache import (
     regenerate,
     regenerate_unfinished,  # noqa: F401
 )
-from .network import backward, forward, gradients, output_error
 from .results import Result, SweepResult, Unfinished
 from .tasks import (
     ENCODER_ALPHA,  # noqa: F401

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import _check_targets, forward, gradients
+from ...sigmoid_nets import _check_targets, forward, gradients
 from .tasks import RAY_SCALE
 
 __all__ = ["EndState", "hessian", "end_state", "classify"]

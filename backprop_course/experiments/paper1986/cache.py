@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ...sigmoid_nets import forward
 from . import __doc__ as _package_doc
 from .analysis import EndState, classify, end_state
-from .network import forward
 from .results import Result, SweepResult, Unfinished
 from .tasks import FURTHER_SWEEPS, LONG_SWEEPS, XOR_EPSILON, XOR_STUCK_EPSILON, _task, task_data
 from .training import run, sweep

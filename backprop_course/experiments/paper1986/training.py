@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ...data import _non_negative_int, _number
-from .network import _backward, _forward, _output_error, forward
+from ...sigmoid_nets import _backward, _forward, _output_error, forward
 from .results import Result, SweepResult
 from .tasks import (
     FAMILY_WARMUP,
