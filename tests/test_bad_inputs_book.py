@@ -365,13 +365,13 @@ def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
     return s * (1 - s)
 
 
-def _exercise(**changes: object) -> core.Exercise:
+def _exercise(**changes: object) -> core.ReferenceExercise:
     fields = dict(
         name="double", chapter=0, task="Return 2x.", signature="double(x)",
         outputs=(core.Output("2x"),), make_inputs=lambda rng: (rng.normal(),),
         expected=lambda x: (2 * x,), hint="Multiply by two.", nudge="How much bigger?",
     )
-    return core.Exercise(**{**fields, **changes})
+    return core.ReferenceExercise(**{**fields, **changes})
 
 
 def _trial(fn, rng):  # noqa: ANN001, ANN202
@@ -430,13 +430,20 @@ EXERCISES = [
         "mse_gradeint"), ValueError, "Did you mean 'mse_gradient'"),
     Case("exercises.core.reset_tries", "a number", lambda: core.reset_tries(5),
          TypeError, "name must be"),
-    Case("exercises.kinds.Exercise", "None as the nudge", lambda: _exercise(nudge=None),
+    Case("exercises.kinds.Exercise", "the interface built directly", lambda: core.Exercise(
+        name="double", chapter=0, task="t", signature="double(x)", hint="h", nudge="n"),
+         TypeError, "build one of its kinds"),
+    Case("exercises.kinds.TrialExercise", "a trial that is not a function",
+         lambda: core.TrialExercise(name="double", chapter=0, task="t", signature="double(x)",
+                                    hint="h", nudge="n", trial="check it"),
+         TypeError, "trial must be a function"),
+    Case("exercises.kinds.ReferenceExercise", "None as the nudge", lambda: _exercise(nudge=None),
          TypeError, "nudge must be a str"),
-    Case("exercises.kinds.Exercise", "an empty nudge", lambda: _exercise(nudge=" "),
+    Case("exercises.kinds.ReferenceExercise", "an empty nudge", lambda: _exercise(nudge=" "),
          ValueError, "expected a nudge"),
-    Case("exercises.kinds.Exercise", "no cases", lambda: _exercise(n_cases=0),
+    Case("exercises.kinds.ReferenceExercise", "no cases", lambda: _exercise(n_cases=0),
          ValueError, "n_cases"),
-    Case("exercises.kinds.Exercise", "outputs as a list of names",
+    Case("exercises.kinds.ReferenceExercise", "outputs as a list of names",
          lambda: _exercise(outputs=["2x"]), TypeError, "tuple of Output"),
     Case("exercises.kinds.custom_exercise", "no trial function", lambda: core.custom_exercise(
         "double", 0, "Return 2x.", "double(x)", "Multiply by two.", None, nudge="Bigger?"),

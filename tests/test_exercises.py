@@ -84,16 +84,16 @@ def test_describe_gives_the_signature() -> None:
 
 
 def test_custom_trial_exercises_report_in_words() -> None:
-    from backprop_course.exercises.core import custom_exercise, run_check
+    from backprop_course.exercises.core import TrialExercise, run_check
 
     def trial(fn, rng):
         x = rng.normal()
         got = fn(x)
         return None if np.isclose(got, 2 * x) else f"expected {2 * x:.4g}, got {got:.4g}."
 
-    ex = custom_exercise(
-        "double", 0, "Return 2x.", "double(x)", "Multiply by two.", trial,
-        nudge="How much bigger than x is the answer?",
+    ex = TrialExercise(
+        name="double", chapter=0, task="Return 2x.", signature="double(x)",
+        hint="Multiply by two.", trial=trial, nudge="How much bigger than x is the answer?",
     )
     assert run_check(ex, lambda x: 2 * x).passed
     wrong = run_check(ex, lambda x: 3 * x, seed=0)

@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 
 from backprop_course.exercises import EXERCISES, check
-from backprop_course.exercises.core import Exercise, Output, custom_exercise, reset_tries
+from backprop_course.exercises.core import (
+    Exercise,
+    Output,
+    ReferenceExercise,
+    TrialExercise,
+    custom_exercise,
+    reset_tries,
+)
 
 RERUN = re.compile(r'^To run this case again: check\("(\w+)", (\w+), seed=(\d+)\)\.$')
 
@@ -55,11 +62,28 @@ def test_an_exercise_without_a_proper_nudge_is_refused() -> None:
         expected=lambda x: (2 * x,), hint="Multiply by two.",
     )
     with pytest.raises(ValueError, match="expected a nudge"):
-        Exercise(**kwargs, nudge="  ")
+        ReferenceExercise(**kwargs, nudge="  ")
     with pytest.raises(ValueError, match="got the hint itself"):
-        Exercise(**kwargs, nudge="Multiply by two.")
+        ReferenceExercise(**kwargs, nudge="Multiply by two.")
     with pytest.raises(TypeError, match="nudge"):
-        custom_exercise("double", 0, "Return 2x.", "double(x)", "Multiply by two.", None)
+        TrialExercise(name="double", chapter=0, task="Return 2x.", signature="double(x)",
+                      hint="Multiply by two.", trial=lambda fn, rng: None)
+
+
+def test_every_exercise_is_one_of_the_two_kinds_with_only_its_fields() -> None:
+    kinds = {type(ex) for ex in EXERCISES.values()}
+    assert kinds == {ReferenceExercise, TrialExercise}
+    assert not hasattr(EXERCISES["value_sin"], "outputs")
+    assert not hasattr(EXERCISES["sigmoid_derivative"], "trial")
+    with pytest.raises(TypeError, match="ReferenceExercise"):
+        Exercise(name="double", chapter=0, task="t", signature="double(x)", hint="h", nudge="n")
+
+
+def test_custom_exercise_still_builds_a_trial_exercise_with_a_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="TrialExercise"):
+        ex = custom_exercise("double", 0, "Return 2x.", "double(x)", "Multiply by two.",
+                             lambda fn, rng: None, nudge="How much bigger?")
+    assert isinstance(ex, TrialExercise) and ex.chapter == 0
 
 
 def test_the_first_verdict_gives_the_nudge_not_the_formula() -> None:

@@ -31,13 +31,24 @@ from typing import Any
 from .core import (
     CheckResult,
     Exercise,
+    ReferenceExercise,
+    TrialExercise,
     _check_hint_level,
     _check_seed,
     _unknown_exercise,
     run_check,
 )
 
-__all__ = ["check", "list_exercises", "describe", "CheckResult", "Exercise", "EXERCISES"]
+__all__ = [
+    "check",
+    "list_exercises",
+    "describe",
+    "CheckResult",
+    "Exercise",
+    "ReferenceExercise",
+    "TrialExercise",
+    "EXERCISES",
+]
 
 
 # The checker's machinery; every other module of this package sets one chapter's exercises.

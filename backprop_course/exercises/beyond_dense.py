@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import Exercise, Output, compare, custom_exercise, gradients_by_differences
+from .core import Output, ReferenceExercise, TrialExercise, compare, gradients_by_differences
 
 __all__ = ["EXERCISES"]
 
@@ -131,7 +131,7 @@ def _rnn_expected(dh, x, h0, Wx, Wh, b) -> tuple:
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="conv1d_backward",
         chapter=12,
         task="For the 1-D convolution y[i] = sum_k x[i + k] w[k] (np.correlate(x, w, 'valid')), "
@@ -147,7 +147,7 @@ EXERCISES = [
         "dout times the partner over every output the entry touches, and both sums are "
         "convolutions themselves.",
     ),
-    custom_exercise(
+    TrialExercise(
         name="maxpool_backward",
         chapter=12,
         task="For 2 x 2 max pooling with stride 2 of x (N, C, H, W), H and W even, given "
@@ -161,7 +161,7 @@ EXERCISES = [
         "window's gradient goes there, and the others get none. dx has the shape of x.",
         trial=_maxpool_trial,
     ),
-    Exercise(
+    ReferenceExercise(
         name="batchnorm_backward_by_hand",
         chapter=12,
         task="For batch normalisation in training mode, y = gamma * (x - mu) / sqrt(var + eps) "
@@ -177,7 +177,7 @@ EXERCISES = [
         nudge="dbeta and dgamma are sums over the batch. For dx, remember that mu and var depend "
         "on x too, so x reaches the output along three paths.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="rnn_bptt",
         chapter=12,
         task="For the recurrent layer h_t = tanh(x_t Wx + h_{t-1} Wh + b) run over x (N, T, D) "

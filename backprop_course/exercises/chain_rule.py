@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output
+from .core import Output, ReferenceExercise
 from .reference_inputs import _real_array, _real_number
 
 __all__ = ["EXERCISES", "neuron_loss"]
@@ -77,7 +77,7 @@ def _neuron_input_grad_expected(w: np.ndarray, x: np.ndarray, b: float, y: float
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="sigmoid_derivative",
         chapter=2,
         task="Return the derivative of the sigmoid, d sigma/dz, for every entry of the array z.",
@@ -90,7 +90,7 @@ EXERCISES = [
         nudge="The sigmoid's slope can be written with the sigmoid itself: compute sigma(z) once "
         "and reuse it, with whole-array NumPy operations.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="neuron_grads",
         chapter=2,
         task="Return (dL/dw, dL/db) for one sigmoid neuron with L = (sigma(w . x + b) - y)^2 / 2.",
@@ -103,7 +103,7 @@ EXERCISES = [
         nudge="Run the forward pass first (z, then a), then multiply the chain rule's factors "
         "from the loss back to w and b. The usual slip is forgetting the sigmoid's own slope.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="neuron_input_grad",
         chapter=2,
         task="Return dL/dx, the gradient of the neuron's loss with respect to its input x.",

@@ -1,9 +1,8 @@
-"""The machinery shared by every exercise checker.
+"""The checker: from an exercise and the learner's function to a verdict.
 
-An :class:`Exercise` knows how to draw fresh random inputs and how to compute the
-expected answer *numerically* (with central differences), so a checker never
-trusts a hand-written formula: it compares the learner's function with the
-definition of the derivative. :func:`run_check` calls the learner's function
+An exercise (:mod:`.kinds`) says what is wrong with the learner's function on fresh
+random cases; :func:`run_check` calls it, whichever kind the exercise is, and calls
+the learner's function
 safely: whatever the learner's code does (raise, return None, return the wrong
 shape or NaN), the result is a verdict in plain words, never a traceback from
 inside the checker.
@@ -30,12 +29,14 @@ import numpy as np
 
 from ..gradcheck import _check_number
 from .comparison import Output, compare, gradients_by_differences
-from .kinds import Exercise, _first_output_problem, _first_trial_problem, custom_exercise
+from .kinds import Exercise, ReferenceExercise, TrialExercise, custom_exercise
 from .sandbox import TIME_LIMIT, _time_limit, _TimedOut
 
 __all__ = [
     "CheckResult",
     "Exercise",
+    "ReferenceExercise",
+    "TrialExercise",
     "Output",
     "custom_exercise",
     "compare",
@@ -242,10 +243,7 @@ def run_check(
     rng = np.random.default_rng(seed)
     try:
         with _time_limit(timeout):
-            if exercise.trial is not None:
-                problem = _first_trial_problem(exercise, fn, rng)
-            else:
-                problem = _first_output_problem(exercise, fn, rng)
+            problem = exercise.first_problem(fn, rng)
     except _TimedOut:
         problem = (
             f"Your function did not return within {timeout:g} seconds. The likely cause is "

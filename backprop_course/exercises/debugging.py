@@ -23,7 +23,7 @@ from ..gradcheck import rel_error
 from ..scalar import topological_order
 from ..tensor import Tensor
 from .comparison import _allowed_error
-from .core import Exercise, Output, custom_exercise, gradients_by_differences
+from .core import Output, ReferenceExercise, TrialExercise, gradients_by_differences
 from .reference_inputs import _rows
 
 __all__ = ["EXERCISES", "softmax_rows"]
@@ -305,7 +305,7 @@ def _rel_error_expected(a: np.ndarray, b: np.ndarray) -> tuple:
 
 
 EXERCISES = [
-    custom_exercise(
+    TrialExercise(
         name="sigmoid_node",
         chapter=10,
         task="Fix the two planted bugs of sigmoid_node_buggy: return sigma(x) as one Tensor "
@@ -318,7 +318,7 @@ EXERCISES = [
         "twice, so its gradients must add up.",
         trial=_sigmoid_trial,
     ),
-    custom_exercise(
+    TrialExercise(
         name="linear_node",
         chapter=10,
         task="Fix the two planted bugs of linear_node_buggy: return x @ W + b as one Tensor "
@@ -331,7 +331,7 @@ EXERCISES = [
         "once per example of the batch.",
         trial=_linear_trial,
     ),
-    custom_exercise(
+    TrialExercise(
         name="softmax_node",
         chapter=10,
         task="Fix softmax_node_buggy: return the softmax of every row of z as one Tensor "
@@ -344,7 +344,7 @@ EXERCISES = [
         "logit: pick the number that keeps np.exp from overflowing.",
         trial=_softmax_trial,
     ),
-    Exercise(
+    ReferenceExercise(
         name="relative_error",
         chapter=10,
         task="Return the largest entrywise relative error |a - b| / max(|a|, |b|) of two "

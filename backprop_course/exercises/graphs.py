@@ -22,7 +22,7 @@ import numpy as np
 from ..gradcheck import numerical_gradient
 from ..scalar import Value
 from .comparison import _close
-from .core import custom_exercise
+from .core import TrialExercise
 from .reference_inputs import _real_number
 
 __all__ = ["EXERCISES", "fanout_loss"]
@@ -259,7 +259,7 @@ def _backward_by_hand_trial(
 
 
 EXERCISES = [
-    custom_exercise(
+    TrialExercise(
         name="value_sin",
         chapter=3,
         task="Return a new Value for sin(v), whose backward function adds "
@@ -272,7 +272,7 @@ EXERCISES = [
         "backward function adds the incoming gradient times the local slope of sin into v.grad.",
         trial=_value_sin_trial,
     ),
-    custom_exercise(
+    TrialExercise(
         name="topological_sort",
         chapter=3,
         task="Return every Value that root depends on (root included) in a list, each once, "
@@ -291,7 +291,7 @@ EXERCISES = [
         trial=_topological_sort_trial,
         verified_by="the definition of a topological order",
     ),
-    custom_exercise(
+    TrialExercise(
         name="backward_by_hand",
         chapter=3,
         task="For L = a * tanh(a * b + c), return (dL/da, dL/db, dL/dc), computed by hand "

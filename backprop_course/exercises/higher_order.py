@@ -24,7 +24,7 @@ import numpy as np
 from ..gradcheck import rel_error
 from ..higher import RULES, hvp
 from ..tensor import Tensor
-from .core import Output, compare, custom_exercise
+from .core import Output, TrialExercise, compare
 
 __all__ = ["EXERCISES", "softplus"]
 
@@ -211,7 +211,7 @@ def _newton_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | Non
 
 
 EXERCISES = [
-    custom_exercise(
+    TrialExercise(
         name="hvp_by_differences",
         chapter=13,
         task="Given a gradient function grad_f (array -> array), a point x and a direction v, "
@@ -226,7 +226,7 @@ EXERCISES = [
         trial=_hvp_fd_trial,
         verified_by="the exact Hessian-vector product of bc.higher.hvp",
     ),
-    custom_exercise(
+    TrialExercise(
         name="softplus_rule",
         chapter=13,
         task="Write the higher-order rule rule(out, g) of the operation softplus(x) = "
@@ -243,7 +243,7 @@ EXERCISES = [
         trial=_rule_trial,
         verified_by="the exact Hessian-vector products of sum(c * softplus(A x))",
     ),
-    custom_exercise(
+    TrialExercise(
         name="top_eigenvalue",
         chapter=13,
         task="Given a function hvp(v) -> H v for a symmetric n x n Hessian whose largest "
@@ -257,7 +257,7 @@ EXERCISES = [
         trial=_eigen_trial,
         verified_by="numpy.linalg.eigvalsh of the hidden Hessian",
     ),
-    custom_exercise(
+    TrialExercise(
         name="newton_direction",
         chapter=13,
         task="Given a gradient g and a function hvp(v) -> H v for a symmetric positive "

@@ -1,14 +1,25 @@
-"""What an exercise is: its task, its hint in two steps, and how its cases are run.
+"""What an exercise is: two kinds behind one interface.
 
-An :class:`Exercise` knows how to draw fresh random inputs and how to compute the
-expected answer *numerically* (with central differences), so a checker never
-trusts a hand-written formula: it compares the learner's function with the
-definition of the derivative.
+Every :class:`Exercise` has a name, a task, a signature and a hint in two steps, and
+answers one question, :meth:`Exercise.first_problem`: run the learner's function on
+fresh random cases and say what is wrong with the first one that fails (None when all
+pass). ``check(name, fn)`` asks it and turns the answer into a verdict, whichever kind
+the exercise is:
+
+- :class:`ReferenceExercise` compares the function's outputs with a reference computed
+  *numerically* (central differences of a definition, never a hand-written formula for
+  the derivative), within the checkers' tolerance.
+- :class:`TrialExercise` runs a trial of its own: for an answer that is not an array
+  (a ``Value`` node, a list of nodes, a rule), ``trial(fn, rng)`` checks it and returns
+  what is wrong, or None.
+
+A chapter adds an exercise by listing one of either kind in its module's ``EXERCISES``.
 """
 
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +29,16 @@ import numpy as np
 from .comparison import Output, _argument_names, _format_args, compare
 from .sandbox import _describe_call_error, _TimedOut
 
-__all__ = ["Exercise", "custom_exercise"]
+__all__ = ["Exercise", "ReferenceExercise", "TrialExercise", "custom_exercise"]
+
+Trial = Callable[[Callable[..., Any], np.random.Generator], "str | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Exercise:
-    """One exercise: what the learner writes, how to test it, and a hint in two steps.
+    """What every exercise has: the task, how to call the learner's function, a hint in
+    two steps. Build one of its two kinds, :class:`ReferenceExercise` or
+    :class:`TrialExercise`; ``check`` treats them alike.
 
     Attributes
     ----------
@@ -35,12 +50,6 @@ class Exercise:
         One sentence: what the function must return.
     signature : str
         The function's signature as the learner should write it.
-    outputs : tuple of Output
-        What the function returns, in order (a tuple when there are several).
-    make_inputs : callable
-        ``make_inputs(rng) -> tuple`` of positional arguments for one test case.
-    expected : callable
-        ``expected(*args) -> tuple of arrays``, one per output, computed numerically.
     hint : str
         The whole hint, formula included: shown when the learner asks for it
         (``hint=2``) or after three failed tries.
@@ -55,8 +64,8 @@ class Exercise:
     Raises
     ------
     TypeError
-        If a text field is not a string, ``outputs`` is not a tuple of :class:`Output`,
-        or ``make_inputs``, ``expected`` or ``trial`` is not a function.
+        If ``Exercise`` itself is built (build one of its kinds), or a text field is not
+        a string.
     ValueError
         If ``name`` is not a Python name, ``chapter`` is negative, ``signature`` does not
         read like a call, ``n_cases`` is not a positive int, or the nudge is empty or
@@ -67,14 +76,18 @@ class Exercise:
     chapter: int
     task: str
     signature: str
-    outputs: tuple[Output, ...]
-    make_inputs: Callable[[np.random.Generator], tuple]
-    expected: Callable[..., tuple[np.ndarray, ...]]
     hint: str
     nudge: str
     n_cases: int = 5
     verified_by: str = "the numerical gradient"
-    trial: Callable[[Callable[..., Any], np.random.Generator], str | None] | None = None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Exercise:
+        if cls is Exercise:
+            raise TypeError(
+                "Exercise: build one of its kinds, ReferenceExercise(...) (outputs compared "
+                "with a reference) or TrialExercise(...) (a trial of your own)"
+            )
+        return super().__new__(cls)
 
     def __post_init__(self) -> None:
         where = f"exercise {self.name!r}"
@@ -94,16 +107,6 @@ class Exercise:
             raise ValueError(
                 f"{where}: signature must read like a call, e.g. 'f(x, y)', got {self.signature!r}"
             )
-        if not isinstance(self.outputs, tuple) or not all(
-            isinstance(o, Output) for o in self.outputs
-        ):
-            raise TypeError(f"{where}: outputs must be a tuple of Output, got {self.outputs!r}")
-        for field_name in ("make_inputs", "expected"):
-            if not callable(getattr(self, field_name)):
-                raise TypeError(f"{where}: {field_name} must be a function, got "
-                                f"{getattr(self, field_name)!r}")
-        if self.trial is not None and not callable(self.trial):
-            raise TypeError(f"{where}: trial must be a function trial(fn, rng), got {self.trial!r}")
         if isinstance(self.n_cases, bool) or not isinstance(self.n_cases, numbers.Integral) \
                 or self.n_cases < 1:
             raise ValueError(f"{where}: n_cases must be a positive int, got {self.n_cases!r}")
@@ -115,73 +118,82 @@ class Exercise:
                 "got the hint itself"
             )
 
+    def first_problem(self, fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
+        """Run ``fn`` on ``n_cases`` fresh cases drawn from ``rng``: None if every case
+        passes, else what is wrong with the first that fails, in words (an exception the
+        learner's code raised included)."""
+        raise NotImplementedError  # each kind says how
 
-def custom_exercise(
-    name: str,
-    chapter: int,
-    task: str,
-    signature: str,
-    hint: str,
-    trial: Callable[[Callable[..., Any], np.random.Generator], str | None],
-    n_cases: int = 5,
-    verified_by: str = "the numerical gradient",
-    *,
-    nudge: str,
-) -> Exercise:
-    """An exercise whose check is a function of its own instead of "compare the outputs".
 
-    ``trial(fn, rng)`` runs one random case of the learner's ``fn`` and returns
-    None when it is right, or a sentence saying what is wrong (expected vs got).
-    It may let the learner's exceptions propagate: :func:`run_check` reports them.
-    Use it where the answer is not an array, e.g. a function that builds a
-    ``Value`` node, whose gradient the trial then checks numerically. ``hint`` and
-    ``nudge`` are as for :class:`Exercise`, which checks every argument (a ``trial`` that
-    is not a function raises TypeError).
+@dataclass(frozen=True, kw_only=True)
+class ReferenceExercise(Exercise):
+    """An exercise whose answer is compared with a reference computed numerically.
+
+    Attributes
+    ----------
+    outputs : tuple of Output
+        What the function returns, in order (a tuple when there are several).
+    make_inputs : callable
+        ``make_inputs(rng) -> tuple`` of positional arguments for one test case.
+    expected : callable
+        ``expected(*args) -> tuple of arrays``, one per output, computed numerically.
+
+    and those of :class:`Exercise`.
+
+    Raises
+    ------
+    TypeError
+        If ``outputs`` is not a tuple of :class:`Output`, ``make_inputs`` or ``expected``
+        is not a function, or as :class:`Exercise`.
+    ValueError
+        As :class:`Exercise`.
     """
-    if not callable(trial):
-        raise TypeError(
-            f"custom_exercise {name!r}: trial must be a function trial(fn, rng), got {trial!r}"
-        )
-    return Exercise(
-        name=name,
-        chapter=chapter,
-        task=task,
-        signature=signature,
-        outputs=(),
-        make_inputs=lambda rng: (),
-        expected=lambda: (),
-        hint=hint,
-        nudge=nudge,
-        n_cases=n_cases,
-        verified_by=verified_by,
-        trial=trial,
-    )
 
+    outputs: tuple[Output, ...]
+    make_inputs: Callable[[np.random.Generator], tuple]
+    expected: Callable[..., tuple[np.ndarray, ...]]
 
-def _first_output_problem(
-    exercise: Exercise, fn: Callable[..., Any], rng: np.random.Generator
-) -> str | None:
-    """Compare ``fn``'s outputs with the expected ones on fresh cases: None if they all
-    agree, else what is wrong with the first case that fails, and that case's input."""
-    arg_names = _argument_names(exercise.signature)
-    for _ in range(exercise.n_cases):
-        args = exercise.make_inputs(rng)
-        expected = exercise.expected(*[np.copy(a) for a in args])
-        with np.errstate(all="ignore"):
-            try:
-                got = fn(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
-            except (KeyboardInterrupt, _TimedOut):
-                raise
-            except BaseException as err:  # the learner's bug (even sys.exit): report it
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        where = f"exercise {self.name!r}"
+        if not isinstance(self.outputs, tuple) or not all(
+            isinstance(o, Output) for o in self.outputs
+        ):
+            raise TypeError(f"{where}: outputs must be a tuple of Output, got {self.outputs!r}")
+        for field_name in ("make_inputs", "expected"):
+            if not callable(getattr(self, field_name)):
+                raise TypeError(f"{where}: {field_name} must be a function, got "
+                                f"{getattr(self, field_name)!r}")
+
+    def first_problem(self, fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
+        """Compare ``fn``'s outputs with the expected ones on fresh cases: None if they all
+        agree, else what is wrong with the first case that fails, and that case's input."""
+        arg_names = _argument_names(self.signature)
+        for _ in range(self.n_cases):
+            args = self.make_inputs(rng)
+            expected = self.expected(*[np.copy(a) for a in args])
+            with np.errstate(all="ignore"):
+                try:
+                    got = fn(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+                except (KeyboardInterrupt, _TimedOut):
+                    raise
+                except BaseException as err:  # the learner's bug (even sys.exit): report it
+                    return (
+                        f"{_describe_call_error(err)}.\n"
+                        f"It was called with {_format_args(args, arg_names)}."
+                    )
+            problem = self._outputs_problem(expected, got)
+            if problem:
+                return f"{problem}\nThe input was {_format_args(args, arg_names)}."
+        return None
+
+    def _outputs_problem(self, expected: tuple, got: Any) -> str | None:
+        """What is wrong with the answer ``got`` to one case, or None."""
+        if len(self.outputs) > 1:
+            if not isinstance(got, tuple | list) or len(got) != len(self.outputs):
+                wanted = ", ".join(o.name for o in self.outputs)
                 return (
-                    f"{_describe_call_error(err)}.\n"
-                    f"It was called with {_format_args(args, arg_names)}."
-                )
-        if len(exercise.outputs) > 1:
-            if not isinstance(got, tuple | list) or len(got) != len(exercise.outputs):
-                wanted = ", ".join(o.name for o in exercise.outputs)
-                return (
-                    f"Return a tuple of {len(exercise.outputs)} values ({wanted}); "
+                    f"Return a tuple of {len(self.outputs)} values ({wanted}); "
                     f"got {type(got).__name__}"
                     + (f" of length {len(got)}" if isinstance(got, tuple | list) else "")
                     + "."
@@ -189,27 +201,93 @@ def _first_output_problem(
             gots = tuple(got)
         else:
             gots = (got,)
-        for output, exp, g in zip(exercise.outputs, expected, gots, strict=True):
+        for output, exp, g in zip(self.outputs, expected, gots, strict=True):
             problem = compare(output, np.asarray(exp, dtype=np.float64), g)
             if problem:
-                return f"{problem}\nThe input was {_format_args(args, arg_names)}."
-    return None
+                return problem
+        return None
 
 
-def _first_trial_problem(
-    exercise: Exercise, fn: Callable[..., Any], rng: np.random.Generator
-) -> str | None:
-    """Run a custom exercise's ``trial`` on fresh cases: None if every case passes, else
-    the first failure in words (an exception the learner's code raised included)."""
-    assert exercise.trial is not None
-    for _ in range(exercise.n_cases):
-        with np.errstate(all="ignore"):
-            try:
-                problem = exercise.trial(fn, rng)
-            except (KeyboardInterrupt, _TimedOut):
-                raise
-            except BaseException as err:  # the learner's bug (even sys.exit): report it
-                return f"{_describe_call_error(err)}."
-        if problem:
-            return problem
-    return None
+@dataclass(frozen=True, kw_only=True)
+class TrialExercise(Exercise):
+    """An exercise whose check is a trial of its own instead of "compare the outputs".
+
+    Attributes
+    ----------
+    trial : callable
+        ``trial(fn, rng)`` runs one random case of the learner's ``fn`` and returns None
+        when it is right, or a sentence saying what is wrong (expected vs got). It may
+        let the learner's exceptions propagate: the verdict reports them. Use it where
+        the answer is not an array, e.g. a function that builds a ``Value`` node, whose
+        gradient the trial then checks numerically.
+
+    and those of :class:`Exercise`.
+
+    Raises
+    ------
+    TypeError
+        If ``trial`` is not a function, or as :class:`Exercise`.
+    ValueError
+        As :class:`Exercise`.
+    """
+
+    trial: Trial
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not callable(self.trial):
+            raise TypeError(
+                f"exercise {self.name!r}: trial must be a function trial(fn, rng), got "
+                f"{self.trial!r}"
+            )
+
+    def first_problem(self, fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
+        """Run the trial on fresh cases: None if every case passes, else the first failure
+        in words (an exception the learner's code raised included)."""
+        for _ in range(self.n_cases):
+            with np.errstate(all="ignore"):
+                try:
+                    problem = self.trial(fn, rng)
+                except (KeyboardInterrupt, _TimedOut):
+                    raise
+                except BaseException as err:  # the learner's bug (even sys.exit): report it
+                    return f"{_describe_call_error(err)}."
+            if problem:
+                return problem
+        return None
+
+
+def custom_exercise(
+    name: str,
+    chapter: int,
+    task: str,
+    signature: str,
+    hint: str,
+    trial: Trial,
+    n_cases: int = 5,
+    verified_by: str = "the numerical gradient",
+    *,
+    nudge: str,
+) -> TrialExercise:
+    """Deprecated: build :class:`TrialExercise` instead (same arguments, by keyword).
+
+    Raises
+    ------
+    TypeError
+        If ``trial`` is not a function, or as :class:`TrialExercise`.
+    ValueError
+        As :class:`TrialExercise`.
+    """
+    warnings.warn(
+        "custom_exercise is deprecated: build TrialExercise(name=..., trial=..., ...) instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    if not callable(trial):
+        raise TypeError(
+            f"custom_exercise {name!r}: trial must be a function trial(fn, rng), got {trial!r}"
+        )
+    return TrialExercise(
+        name=name, chapter=chapter, task=task, signature=signature, hint=hint, nudge=nudge,
+        n_cases=n_cases, verified_by=verified_by, trial=trial,
+    )

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..layers.dense import check_labels
-from .core import Exercise, Output
+from .core import Output, ReferenceExercise
 from .reference_inputs import _real_array
 
 __all__ = ["EXERCISES", "log_softmax_reference", "mean_cross_entropy", "mean_bce"]
@@ -158,7 +158,7 @@ def _bce_grad_expected(logits: np.ndarray, y: np.ndarray) -> tuple:
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="stable_log_softmax",
         chapter=6,
         task="Return the log-softmax of every row of z (N, C), finite for logits up to ±1000.",
@@ -174,7 +174,7 @@ EXERCISES = [
         "shift so that no exponent is positive. Do not take the log of a softmax you have "
         "already computed.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="softmax_jacobian",
         chapter=6,
         task="Return the C x C Jacobian J[j, k] = dp_j/dz_k of p = softmax(z) for a vector z.",
@@ -187,7 +187,7 @@ EXERCISES = [
         nudge="Differentiate p_j = exp(z_j) / sum_k exp(z_k) with the quotient rule, treating the "
         "diagonal (j = k) and the other entries separately.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="softmax_ce_grad",
         chapter=6,
         task="Return dL/dlogits (N, C) for the mean softmax cross-entropy "
@@ -201,7 +201,7 @@ EXERCISES = [
         nudge="Work out the gradient of one row with a one-hot target first, where most terms "
         "cancel. Then remember that the loss is a mean over the rows.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="bce_grad",
         chapter=6,
         task="Return dL/dz for the mean binary cross-entropy of sigma(z) against targets y "

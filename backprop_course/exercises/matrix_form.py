@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, gradients_by_differences
+from .core import Output, ReferenceExercise, gradients_by_differences
 from .reference_inputs import _real_array, _shape_is
 
 __all__ = ["EXERCISES", "two_layer_loss"]
@@ -142,7 +142,7 @@ def _two_layer_expected(x, y, W1, b1, W2, b2) -> tuple:
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="jacobian_of_sigmoid",
         chapter=5,
         task="Return the Jacobian matrix d sigma(z)/dz (shape (D, D)) of the elementwise "
@@ -156,7 +156,7 @@ EXERCISES = [
         nudge="Ask which outputs each input affects: the sigmoid acts entry by entry, and that "
         "decides where the Jacobian can be non-zero. The rest is chapter 2's slope.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="dense_backward_by_hand",
         chapter=5,
         task="Given dout = dL/dz (N, D_out) for the layer z = x @ W + b, return (dx, dW, db) "
@@ -170,7 +170,7 @@ EXERCISES = [
         nudge="Let the shapes guide you: each gradient has the shape of its variable, and only "
         "one product of dout with x or W gives it. The bias is added to every example.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="hidden_delta",
         chapter=5,
         task="Return delta = dL/dz of a sigmoid hidden layer, given the next layer's "
@@ -185,7 +185,7 @@ EXERCISES = [
         nudge="Two steps, as in equation (2): carry the error back through the next layer's "
         "weights, then through this layer's sigmoid, whose slope you can write with a alone.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="two_layer_grads",
         chapter=5,
         task="Return (dW1, db1, dW2, db2) for L = mean((sigmoid(x @ W1 + b1) @ W2 + b2 - y)**2), "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .comparison import _close
-from .core import Exercise, Output, custom_exercise
+from .core import Output, ReferenceExercise, TrialExercise
 from .reference_inputs import _real_array
 
 __all__ = ["EXERCISES", "g"]
@@ -140,7 +140,7 @@ def _vjp_expected(x: np.ndarray, u: np.ndarray) -> tuple:
 
 
 EXERCISES = [
-    custom_exercise(
+    TrialExercise(
         name="dual_mul",
         chapter=4,
         task="Multiply two dual numbers a = (a, a') and b = (b, b'); return the pair "
@@ -152,7 +152,7 @@ EXERCISES = [
         nudge="Multiply the two dual numbers out as if eps were an ordinary symbol, then use "
         "eps^2 = 0.",
     ),
-    custom_exercise(
+    TrialExercise(
         name="dual_sin",
         chapter=4,
         task="Return the pair (real part, tangent) of sin(x) for the dual number x = (a, a').",
@@ -163,7 +163,7 @@ EXERCISES = [
         nudge="Expand sin(a + a' eps) to first order in eps, as a Taylor series: whatever "
         "multiplies eps is the tangent.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="jvp_by_hand",
         chapter=4,
         task="Return J v, the Jacobian of g(x) = (x1 x2 + sin x3, x2 exp(x3)) at x times "
@@ -179,7 +179,7 @@ EXERCISES = [
         "starting from the direction v; each operation's tangent follows from its inputs' "
         "tangents by the ordinary rules of differentiation.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="vjp_by_hand",
         chapter=4,
         task="Return u^T J, the row vector u times the Jacobian of "

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, compare, custom_exercise
+from .core import Output, ReferenceExercise, TrialExercise, compare
 from .reference_inputs import _real_array, _real_number, _shape_is
 
 __all__ = ["EXERCISES", "mse"]
@@ -204,7 +204,7 @@ def _loop_trial(fn: Callable[..., Any], rng: np.random.Generator) -> str | None:
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="mse_gradient",
         chapter=1,
         task="Return (dL/dw, dL/db) for the mean squared error L = mean((x @ w + b - y)^2) of "
@@ -218,7 +218,7 @@ EXERCISES = [
         nudge="Differentiate the mean of squared residuals one step at a time: the square gives a "
         "factor, and so does the mean.",
     ),
-    custom_exercise(
+    TrialExercise(
         name="critical_learning_rate",
         chapter=1,
         task="Return the critical learning rate of gradient descent on the mean squared error "
@@ -234,7 +234,7 @@ EXERCISES = [
         trial=_critical_lr_trial,
         verified_by="2 / the largest eigenvalue of a finite-difference Hessian",
     ),
-    custom_exercise(
+    TrialExercise(
         name="numerical_gradient_loop",
         chapter=1,
         task="Return the gradient of f at w by central differences, one entry at a time, "

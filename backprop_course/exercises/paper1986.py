@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from .core import Exercise, Output, custom_exercise, gradients_by_differences
+from .core import Output, ReferenceExercise, TrialExercise, gradients_by_differences
 from .reference_inputs import _real_array, _real_number, _shape_is
 
 __all__ = ["EXERCISES", "summed_error", "margin_error"]
@@ -159,7 +159,7 @@ def _margin_expected(y, d) -> tuple:
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="summed_error_gradients",
         chapter=9,
         task="Return (dW1, db1, dW2, db2), the gradients of the paper's summed error "
@@ -176,7 +176,7 @@ EXERCISES = [
         nudge="A forward pass, then the paper's deltas layer by layer, each through the "
         "logistic's slope. The error is summed over the cases, not averaged.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="paper_weight_change",
         chapter=9,
         task="Return (new_w, change): the paper's weight change "
@@ -193,7 +193,7 @@ EXERCISES = [
         "change does the next sweep's momentum need to remember?",
         verified_by="the paper's equation (9) with the weight decay of its Fig. 4",
     ),
-    custom_exercise(
+    TrialExercise(
         name="mirror_symmetry_patterns",
         chapter=9,
         task="Return (X, y): all 2**n binary patterns of n bits (0/1), one per row of "
@@ -207,7 +207,7 @@ EXERCISES = [
         n_cases=8,
         verified_by="a brute-force check of every pattern",
     ),
-    Exercise(
+    ReferenceExercise(
         name="margin_error_gradient",
         chapter=9,
         task="Return dE/dy for the family trees' error: 1/2 sum (y - d)^2, where an "

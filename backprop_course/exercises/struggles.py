@@ -25,7 +25,7 @@ from ..diagnostics import clip_grad_norm
 from ..gradcheck import numerical_gradient
 from ..scalar import Value
 from ..tensor import Tensor
-from .core import Output, compare, custom_exercise
+from .core import Output, TrialExercise, compare
 
 __all__ = ["EXERCISES"]
 
@@ -194,7 +194,7 @@ def _max_trial(fn: Callable[[Value, Value], Any], rng: np.random.Generator) -> s
 
 
 EXERCISES = [
-    custom_exercise(
+    TrialExercise(
         name="he_std",
         chapter=11,
         task="Return the standard deviation of He initialisation for a ReLU layer with n_in "
@@ -208,7 +208,7 @@ EXERCISES = [
         trial=_he_trial,
         verified_by="the measured variances of simulated ReLU layers",
     ),
-    custom_exercise(
+    TrialExercise(
         name="xavier_std",
         chapter=11,
         task="Return the standard deviation of Xavier (Glorot) initialisation for a layer "
@@ -223,7 +223,7 @@ EXERCISES = [
         trial=_xavier_trial,
         verified_by="the measured forward and backward variance gains of simulated layers",
     ),
-    custom_exercise(
+    TrialExercise(
         name="clip_by_global_norm",
         chapter=11,
         task="Given a list of gradient arrays and max_norm, return the list scaled together "
@@ -237,7 +237,7 @@ EXERCISES = [
         trial=_clip_trial,
         verified_by="bc.diagnostics.clip_grad_norm",
     ),
-    custom_exercise(
+    TrialExercise(
         name="max_via_relu",
         chapter=11,
         task="Given two Values a and b, return max(a, b) as a Value built with Value "

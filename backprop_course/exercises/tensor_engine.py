@@ -14,7 +14,7 @@ import numpy as np
 from ..gradcheck import numerical_gradient
 from ..tensor import Tensor
 from .comparison import _close
-from .core import Exercise, Output, custom_exercise
+from .core import Output, ReferenceExercise, TrialExercise
 from .reference_inputs import _rows
 
 __all__ = ["EXERCISES", "log_softmax_rows"]
@@ -139,7 +139,7 @@ def _squared_difference_trial(fn: Any, rng: np.random.Generator) -> str | None:
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="unbroadcast_by_hand",
         chapter=8,
         task="Return grad summed down to `shape`: over the leading axes broadcasting added, "
@@ -154,7 +154,7 @@ EXERCISES = [
         "the axes of size 1 in `shape` that it stretched. A gradient adds up over every copy.",
         n_cases=8,
     ),
-    Exercise(
+    ReferenceExercise(
         name="matmul_backward",
         chapter=8,
         task="For C = A @ B and G = dL/dC, return (dL/dA, dL/dB).",
@@ -167,7 +167,7 @@ EXERCISES = [
         nudge="Each gradient has the shape of its matrix: write down the shapes of A, B and G, "
         "and see which product of G with the other matrix gives that shape.",
     ),
-    Exercise(
+    ReferenceExercise(
         name="log_softmax_backward",
         chapter=8,
         task="For y = log_softmax(x) along the last axis and g = dL/dy, return dL/dx.",
@@ -180,7 +180,7 @@ EXERCISES = [
         nudge="Write y_k as x_k minus the log of a sum and differentiate it with respect to x_i; "
         "then apply the chain rule with g, summing over k. Every row is separate.",
     ),
-    custom_exercise(
+    TrialExercise(
         name="tensor_squared_difference",
         chapter=8,
         task="Return a new Tensor node for (a - b) ** 2, with a and b of shapes that "

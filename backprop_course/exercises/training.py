@@ -23,7 +23,7 @@ from ..gradcheck import numerical_gradient
 from ..layers.dense import check_labels
 from ..optim import Adam
 from ..tensor import Tensor
-from .core import Exercise, Output, compare, custom_exercise
+from .core import Output, ReferenceExercise, TrialExercise, compare
 from .reference_inputs import _real_array
 
 __all__ = ["EXERCISES", "softmax_regression_loss"]
@@ -154,7 +154,7 @@ def _average_shards_trial(fn: Callable[..., Any], rng: np.random.Generator) -> s
 
 
 EXERCISES = [
-    Exercise(
+    ReferenceExercise(
         name="sgd_momentum_step",
         chapter=7,
         task="Return (new_w, new_v) after one step of SGD with momentum: "
@@ -168,7 +168,7 @@ EXERCISES = [
         "the new one? Reread the task's two lines.",
         verified_by="the 1986 paper's momentum rule",
     ),
-    Exercise(
+    ReferenceExercise(
         name="adam_step",
         chapter=7,
         task="Return (new_w, new_m, new_v) after Adam's step number t from the state (w, m, v) "
@@ -185,7 +185,7 @@ EXERCISES = [
         "eps inside the square root.",
         verified_by="bc.optim.Adam",
     ),
-    custom_exercise(
+    TrialExercise(
         name="average_shard_gradients",
         chapter=7,
         task="Given each shard's gradient of its own mean loss and the shard sizes, return the "
