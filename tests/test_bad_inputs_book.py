@@ -23,20 +23,15 @@ from backprop_course import Tensor, Value, source  # noqa: E402
 from backprop_course import exercises as E  # noqa: E402
 from backprop_course import symbolic as S  # noqa: E402
 from backprop_course import viz as V  # noqa: E402
-from backprop_course.exercises import (  # noqa: E402
-    chain_rule,
-    core,
-    debugging,
-    graphs,
-    higher_order,
-    losses_ex,
-    matrix_form,
-    modes,
-    optimisation,
-    paper1986,
-    tensor_engine,
-    training,
-)
+from backprop_course.exercises import chain_rule, core, tensor_engine, training  # noqa: E402
+from backprop_course.exercises import computational_graphs as graphs  # noqa: E402
+from backprop_course.exercises import forward_vs_reverse as modes  # noqa: E402
+from backprop_course.exercises import gradient_checking as debugging  # noqa: E402
+from backprop_course.exercises import learning_as_optimisation as optimisation  # noqa: E402
+from backprop_course.exercises import losses as losses_ex  # noqa: E402
+from backprop_course.exercises import matrix_backprop as matrix_form  # noqa: E402
+from backprop_course.exercises import modern_frameworks as higher_order  # noqa: E402
+from backprop_course.exercises import paper_1986 as paper1986  # noqa: E402
 
 Z = sp.Symbol("z", real=True)
 NEURON = S.neuron(2)
@@ -462,77 +457,77 @@ EXERCISES = [
          "NaN"),
     Case("exercises.chain_rule.neuron_loss", "a Tensor", lambda: chain_rule.neuron_loss(
         Tensor([1.0, 2.0]), ONES(2), 0.5, 1.0), TypeError, ".data"),
-    Case("exercises.modes.g", "two numbers", lambda: modes.g(ONES(2)), ValueError,
+    Case("exercises.forward_vs_reverse.g", "two numbers", lambda: modes.g(ONES(2)), ValueError,
          "3 numbers"),
-    Case("exercises.modes.g", "a 2-D array (not a batch)", lambda: modes.g(ONES((3, 2))),
-         ValueError, "1-D"),
-    Case("exercises.modes.g", "complex numbers", lambda: modes.g(ONES(3) * 1j), TypeError,
-         "complex"),
-    Case("exercises.graphs.fanout_loss", "a Value (the graph would be cut at tanh)",
+    Case("exercises.forward_vs_reverse.g", "a 2-D array (not a batch)",
+         lambda: modes.g(ONES((3, 2))), ValueError, "1-D"),
+    Case("exercises.forward_vs_reverse.g", "complex numbers", lambda: modes.g(ONES(3) * 1j),
+         TypeError, "complex"),
+    Case("exercises.computational_graphs.fanout_loss", "a Value (the graph would be cut at tanh)",
          lambda: graphs.fanout_loss(Value(1.0), 2.0, 3.0), TypeError, ".tanh()"),
-    Case("exercises.graphs.fanout_loss", "an array", lambda: graphs.fanout_loss(
+    Case("exercises.computational_graphs.fanout_loss", "an array", lambda: graphs.fanout_loss(
         ONES(2), 2.0, 3.0), ValueError, "one number"),
-    Case("exercises.graphs.fanout_loss", "a string", lambda: graphs.fanout_loss(
+    Case("exercises.computational_graphs.fanout_loss", "a string", lambda: graphs.fanout_loss(
         "1", 2.0, 3.0), TypeError, "real number"),
-    Case("exercises.higher_order.softplus", "a NumPy array", lambda: higher_order.softplus(
+    Case("exercises.modern_frameworks.softplus", "a NumPy array", lambda: higher_order.softplus(
         ONES(2)), TypeError, "Tensor(x)"),
-    Case("exercises.losses_ex.log_softmax_reference", "one row as a 1-D array",
+    Case("exercises.losses.log_softmax_reference", "one row as a 1-D array",
          lambda: losses_ex.log_softmax_reference(np.array([1.0, 2.0])), ValueError, "2-D"),
-    Case("exercises.losses_ex.log_softmax_reference", "too few digits",
+    Case("exercises.losses.log_softmax_reference", "too few digits",
          lambda: losses_ex.log_softmax_reference(LOGITS, digits=5), ValueError,
          "at least 17"),
-    Case("exercises.losses_ex.log_softmax_reference", "an infinite logit",
+    Case("exercises.losses.log_softmax_reference", "an infinite logit",
          lambda: losses_ex.log_softmax_reference(np.array([[np.inf, 1.0]])), ValueError,
          "infinite"),
-    Case("exercises.losses_ex.mean_cross_entropy", "a label past the classes",
+    Case("exercises.losses.mean_cross_entropy", "a label past the classes",
          lambda: losses_ex.mean_cross_entropy(LOGITS, np.array([0, 3])), ValueError,
          "labels"),
-    Case("exercises.losses_ex.mean_cross_entropy", "a negative label (would count from the end)",
+    Case("exercises.losses.mean_cross_entropy", "a negative label (would count from the end)",
          lambda: losses_ex.mean_cross_entropy(LOGITS, np.array([0, -1])), ValueError,
          "labels"),
-    Case("exercises.losses_ex.mean_cross_entropy", "fewer labels than rows",
+    Case("exercises.losses.mean_cross_entropy", "fewer labels than rows",
          lambda: losses_ex.mean_cross_entropy(LOGITS, np.array([0])), ValueError, "labels"),
-    Case("exercises.losses_ex.mean_cross_entropy", "no rows",
+    Case("exercises.losses.mean_cross_entropy", "no rows",
          lambda: losses_ex.mean_cross_entropy(np.ones((0, 3)), np.array([], int)),
          ValueError, "at least one row"),
-    Case("exercises.losses_ex.mean_bce", "shapes that would broadcast",
+    Case("exercises.losses.mean_bce", "shapes that would broadcast",
          lambda: losses_ex.mean_bce(ONES((2, 1)), ONES(2)), ValueError, "same non-empty shape"),
-    Case("exercises.losses_ex.mean_bce", "a target of 2", lambda: losses_ex.mean_bce(
+    Case("exercises.losses.mean_bce", "a target of 2", lambda: losses_ex.mean_bce(
         ONES(2), np.array([2.0, 0.0])), ValueError, "[0, 1]"),
-    Case("exercises.losses_ex.mean_bce", "no entries", lambda: losses_ex.mean_bce(
+    Case("exercises.losses.mean_bce", "no entries", lambda: losses_ex.mean_bce(
         ONES(0), ONES(0)), ValueError, "non-empty"),
-    Case("exercises.matrix_form.two_layer_loss", "y of shape (N,) for one output",
+    Case("exercises.matrix_backprop.two_layer_loss", "y of shape (N,) for one output",
          lambda: matrix_form.two_layer_loss(**{**X_TWO_LAYER, "y": ONES(3)}), ValueError,
          "y must have shape (3, 1)"),
-    Case("exercises.matrix_form.two_layer_loss", "x and W1 that do not fit",
+    Case("exercises.matrix_backprop.two_layer_loss", "x and W1 that do not fit",
          lambda: matrix_form.two_layer_loss(**{**X_TWO_LAYER, "x": ONES((3, 5))}),
          ValueError, "W1 must have shape (5, 4)"),
-    Case("exercises.matrix_form.two_layer_loss", "a bias as a row (1, H)",
+    Case("exercises.matrix_backprop.two_layer_loss", "a bias as a row (1, H)",
          lambda: matrix_form.two_layer_loss(**{**X_TWO_LAYER, "b1": ONES((1, 4))}),
          ValueError, "b1 must be 1-D"),
-    Case("exercises.optimisation.mse", "y as a column (N, 1)", lambda: optimisation.mse(
+    Case("exercises.learning_as_optimisation.mse", "y as a column (N, 1)", lambda: optimisation.mse(
         ONES((4, 2)), ONES((4, 1)), ONES(2), 0.5), ValueError, "y must have shape (4,)"),
-    Case("exercises.optimisation.mse", "one weight too many", lambda: optimisation.mse(
+    Case("exercises.learning_as_optimisation.mse", "one weight too many", lambda: optimisation.mse(
         ONES((4, 2)), ONES(4), ONES(3), 0.5), ValueError, "w must have shape (2,)"),
-    Case("exercises.optimisation.mse", "a bias per example", lambda: optimisation.mse(
+    Case("exercises.learning_as_optimisation.mse", "a bias per example", lambda: optimisation.mse(
         ONES((4, 2)), ONES(4), ONES(2), ONES(4)), ValueError, "b must be one number"),
-    Case("exercises.optimisation.mse", "no examples", lambda: optimisation.mse(
+    Case("exercises.learning_as_optimisation.mse", "no examples", lambda: optimisation.mse(
         ONES((0, 2)), ONES(0), ONES(2), 0.5), ValueError, "no rows"),
-    Case("exercises.paper1986.summed_error", "targets D as a 1-D array",
+    Case("exercises.paper_1986.summed_error", "targets D as a 1-D array",
          lambda: paper1986.summed_error(**{**NET_1986, "D": ONES(4)}), ValueError, "D must be"),
-    Case("exercises.paper1986.summed_error", "X with the wrong number of inputs",
+    Case("exercises.paper_1986.summed_error", "X with the wrong number of inputs",
          lambda: paper1986.summed_error(**{**NET_1986, "X": ONES((4, 2))}), ValueError,
          "W1 must have shape"),
-    Case("exercises.paper1986.margin_error", "a target of 0.5 (neither on nor off)",
+    Case("exercises.paper_1986.margin_error", "a target of 0.5 (neither on nor off)",
          lambda: paper1986.margin_error(np.array([0.9, 0.1]), np.array([0.5, 0.0])),
          ValueError, "0 or 1"),
-    Case("exercises.paper1986.margin_error", "an output above 1",
+    Case("exercises.paper_1986.margin_error", "an output above 1",
          lambda: paper1986.margin_error(np.array([1.5, 0.1]), np.array([1.0, 0.0])),
          ValueError, "[0, 1]"),
-    Case("exercises.paper1986.margin_error", "a margin of 0.6",
+    Case("exercises.paper_1986.margin_error", "a margin of 0.6",
          lambda: paper1986.margin_error(np.array([0.9, 0.1]), np.array([1.0, 0.0]), 0.6),
          ValueError, "margin must be in [0, 0.5)"),
-    Case("exercises.paper1986.margin_error", "shapes that would broadcast",
+    Case("exercises.paper_1986.margin_error", "shapes that would broadcast",
          lambda: paper1986.margin_error(ONES((2, 1)) / 2, np.array([1.0, 0.0])), ValueError,
          "same shape"),
     Case("exercises.tensor_engine.log_softmax_rows", "a Tensor",
@@ -548,9 +543,9 @@ EXERCISES = [
          lambda: training.softmax_regression_loss(ONES((2, 4)), ONES((5, 3)),
                                                   np.array([0, 1, 2, 3, 0])), ValueError,
          "needs X (N, D)"),
-    Case("exercises.debugging.softmax_rows", "NaN logits", lambda: debugging.softmax_rows(
+    Case("exercises.gradient_checking.softmax_rows", "NaN logits", lambda: debugging.softmax_rows(
         np.array([np.nan, 2.0])), ValueError, "NaN"),
-    Case("exercises.debugging.softmax_rows", "one number", lambda: debugging.softmax_rows(
+    Case("exercises.gradient_checking.softmax_rows", "one number", lambda: debugging.softmax_rows(
         np.float64(1.0)), ValueError, "rows of at least one logit"),
 ]
 

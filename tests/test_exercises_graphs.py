@@ -9,7 +9,7 @@ from exercise_suite import standard_exercise_tests
 
 import backprop_course as bc
 from backprop_course.exercises import EXERCISES, check
-from backprop_course.exercises.graphs import fanout_loss
+from backprop_course.exercises.computational_graphs import fanout_loss
 
 # ------------------------------------------------------------------ solutions
 

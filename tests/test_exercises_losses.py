@@ -8,7 +8,7 @@ import numpy as np
 from exercise_suite import standard_exercise_tests
 
 from backprop_course.exercises import EXERCISES, check
-from backprop_course.exercises.losses_ex import (
+from backprop_course.exercises.losses import (
     log_softmax_reference,
     mean_bce,
     mean_cross_entropy,

@@ -8,7 +8,7 @@ from exercise_suite import standard_exercise_tests
 
 from backprop_course import layers
 from backprop_course.exercises import EXERCISES, check
-from backprop_course.exercises.matrix_form import two_layer_loss
+from backprop_course.exercises.matrix_backprop import two_layer_loss
 
 
 def _sigmoid(z):

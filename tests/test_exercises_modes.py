@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from exercise_suite import standard_exercise_tests
 
-from backprop_course.exercises.modes import g
+from backprop_course.exercises.forward_vs_reverse import g
 
 
 def dual_mul(a, b):  # noqa: ANN001, ANN201

@@ -251,3 +251,33 @@ def test_a_call_that_is_wrong_in_itself_raises() -> None:
         check("mse_gradient", mse_gradient, seed="7")
     with pytest.raises(TypeError, match="quiet must be True or False"):
         check("mse_gradient", mse_gradient, quiet="yes")
+
+
+OLD_MODULE_NAMES = {  # moved to modules named after their chapters; kept for one release
+    "optimisation": "learning_as_optimisation", "graphs": "computational_graphs",
+    "modes": "forward_vs_reverse", "matrix_form": "matrix_backprop", "losses_ex": "losses",
+    "paper1986": "paper_1986", "debugging": "gradient_checking",
+    "struggles": "when_backprop_struggles", "higher_order": "modern_frameworks",
+}
+
+
+@pytest.mark.parametrize(("old", "new"), OLD_MODULE_NAMES.items())
+def test_old_module_names_still_import_the_same_objects(old: str, new: str) -> None:
+    import importlib
+
+    old_module = importlib.import_module(f"backprop_course.exercises.{old}")
+    new_module = importlib.import_module(f"backprop_course.exercises.{new}")
+    assert old_module.EXERCISES is new_module.EXERCISES
+    for name in old_module.__all__:
+        assert getattr(old_module, name) is getattr(new_module, name)
+
+
+def test_each_chapter_module_gives_its_chapter_once() -> None:
+    import importlib
+
+    from backprop_course.exercises import CHAPTER_MODULES
+
+    for number, name in enumerate(CHAPTER_MODULES, 1):
+        module = importlib.import_module(f"backprop_course.exercises.{name}")
+        assert module.CHAPTER == number
+        assert all(ex.chapter == number for ex in module.EXERCISES)

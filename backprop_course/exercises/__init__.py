@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import importlib
 import numbers
-import pkgutil
 from collections.abc import Callable
 from typing import Any
 
@@ -51,17 +50,39 @@ __all__ = [
 ]
 
 
-# The checker's machinery; every other module of this package sets one chapter's exercises.
-_MACHINERY = {"comparison", "core", "kinds", "reference_inputs", "sandbox"}
+CHAPTER_MODULES = (
+    "learning_as_optimisation",
+    "chain_rule",
+    "computational_graphs",
+    "forward_vs_reverse",
+    "matrix_backprop",
+    "losses",
+    "training",
+    "tensor_engine",
+    "paper_1986",
+    "gradient_checking",
+    "when_backprop_struggles",
+    "beyond_dense",
+    "modern_frameworks",
+)
+"""The modules that set exercises, one per chapter, named after the chapter's notebook
+(``book/03_computational_graphs.ipynb``: ``computational_graphs``). Each gives its chapter's
+number once, as ``CHAPTER``, and its exercises, in book order, as ``EXERCISES``. A new
+chapter's exercises: a module here, and its name in this list."""
 
 
 def _collect() -> dict[str, Exercise]:
-    """Every module of this package but the machinery sets one chapter's exercises in
-    ``EXERCISES``."""
+    """Every chapter module's ``EXERCISES``, by name, in book order."""
     found: list[Exercise] = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name not in _MACHINERY:
-            found += importlib.import_module(f"{__name__}.{info.name}").EXERCISES
+    for module_name in CHAPTER_MODULES:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        for ex in module.EXERCISES:
+            if ex.chapter != module.CHAPTER:
+                raise RuntimeError(
+                    f"exercise {ex.name!r} in {module_name} gives chapter {ex.chapter}, its "
+                    f"module {module.CHAPTER}"
+                )
+        found += module.EXERCISES
     found.sort(key=lambda ex: ex.chapter)  # stable: book order within a chapter
     names = [ex.name for ex in found]
     duplicates = {n for n in names if names.count(n) > 1}

@@ -1,4 +1,4 @@
-"""Exercises of chapter 12, "Beyond dense networks".
+"""Exercises of the chapter "Beyond dense networks".
 
 Every expected answer is a central difference of a forward pass written
 independently of the layers the learner re-derives: ``np.correlate`` for the
@@ -14,7 +14,10 @@ import numpy as np
 
 from .core import Output, ReferenceExercise, TrialExercise, compare, gradients_by_differences
 
-__all__ = ["EXERCISES"]
+__all__ = ["CHAPTER", "EXERCISES"]
+
+CHAPTER = 12
+"""The chapter that sets these exercises."""
 
 
 def _gradients(forward, args: list, dout: np.ndarray) -> tuple:
@@ -133,7 +136,7 @@ def _rnn_expected(dh, x, h0, Wx, Wh, b) -> tuple:
 EXERCISES = [
     ReferenceExercise(
         name="conv1d_backward",
-        chapter=12,
+        chapter=CHAPTER,
         task="For the 1-D convolution y[i] = sum_k x[i + k] w[k] (np.correlate(x, w, 'valid')), "
         "given dout = dL/dy, return (dx, dw) of the shapes of x and w.",
         signature="conv1d_backward(dout, x, w)",
@@ -149,7 +152,7 @@ EXERCISES = [
     ),
     TrialExercise(
         name="maxpool_backward",
-        chapter=12,
+        chapter=CHAPTER,
         task="For 2 x 2 max pooling with stride 2 of x (N, C, H, W), H and W even, given "
         "dout (N, C, H/2, W/2), return dx (N, C, H, W).",
         signature="maxpool_backward(dout, x)",
@@ -163,7 +166,7 @@ EXERCISES = [
     ),
     ReferenceExercise(
         name="batchnorm_backward_by_hand",
-        chapter=12,
+        chapter=CHAPTER,
         task="For batch normalisation in training mode, y = gamma * (x - mu) / sqrt(var + eps) "
         "+ beta with the batch's mean mu and (biased) variance var of each column, given dout "
         "(N, D), x (N, D), gamma (D,) and eps, return (dx, dgamma, dbeta).",
@@ -179,7 +182,7 @@ EXERCISES = [
     ),
     ReferenceExercise(
         name="rnn_bptt",
-        chapter=12,
+        chapter=CHAPTER,
         task="For the recurrent layer h_t = tanh(x_t Wx + h_{t-1} Wh + b) run over x (N, T, D) "
         "from h0 (N, H), given dh (N, T, H) = dL/dh_t from the layers above, return "
         "(dx, dh0, dWx, dWh, db) by backpropagation through time.",

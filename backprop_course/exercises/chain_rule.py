@@ -1,4 +1,4 @@
-"""Exercises of chapter 2, "The chain rule".
+"""Exercises of the chapter "The chain rule".
 
 The neuron is the chapter's: z = w . x + b, a = sigma(z), L = (a - y)^2 / 2.
 Each expected answer is computed with central differences of that definition,
@@ -13,7 +13,10 @@ from ..gradcheck import numerical_gradient
 from .core import Output, ReferenceExercise
 from .reference_inputs import _real_array, _real_number
 
-__all__ = ["EXERCISES", "neuron_loss"]
+__all__ = ["CHAPTER", "EXERCISES", "neuron_loss"]
+
+CHAPTER = 2
+"""The chapter that sets these exercises."""
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -79,7 +82,7 @@ def _neuron_input_grad_expected(w: np.ndarray, x: np.ndarray, b: float, y: float
 EXERCISES = [
     ReferenceExercise(
         name="sigmoid_derivative",
-        chapter=2,
+        chapter=CHAPTER,
         task="Return the derivative of the sigmoid, d sigma/dz, for every entry of the array z.",
         signature="sigmoid_derivative(z)",
         outputs=(Output("d sigma/dz"),),
@@ -92,7 +95,7 @@ EXERCISES = [
     ),
     ReferenceExercise(
         name="neuron_grads",
-        chapter=2,
+        chapter=CHAPTER,
         task="Return (dL/dw, dL/db) for one sigmoid neuron with L = (sigma(w . x + b) - y)^2 / 2.",
         signature="neuron_grads(w, x, b, y)",
         outputs=(Output("dL/dw"), Output("dL/db")),
@@ -105,7 +108,7 @@ EXERCISES = [
     ),
     ReferenceExercise(
         name="neuron_input_grad",
-        chapter=2,
+        chapter=CHAPTER,
         task="Return dL/dx, the gradient of the neuron's loss with respect to its input x.",
         signature="neuron_input_grad(w, x, b, y)",
         outputs=(Output("dL/dx"),),

@@ -1,4 +1,4 @@
-"""Exercises of chapter 8, "A tensor autodiff engine".
+"""Exercises of the chapter "A tensor autodiff engine".
 
 Every expected answer is computed with central differences of a definition
 (a broadcast, a matrix product, a log-softmax), never from the backward formula
@@ -17,7 +17,10 @@ from .comparison import _close
 from .core import Output, ReferenceExercise, TrialExercise
 from .reference_inputs import _rows
 
-__all__ = ["EXERCISES", "log_softmax_rows"]
+__all__ = ["CHAPTER", "EXERCISES", "log_softmax_rows"]
+
+CHAPTER = 8
+"""The chapter that sets these exercises."""
 
 
 # ---------------------------------------------------------- unbroadcast_by_hand
@@ -141,7 +144,7 @@ def _squared_difference_trial(fn: Any, rng: np.random.Generator) -> str | None:
 EXERCISES = [
     ReferenceExercise(
         name="unbroadcast_by_hand",
-        chapter=8,
+        chapter=CHAPTER,
         task="Return grad summed down to `shape`: over the leading axes broadcasting added, "
         "and (keeping them) over the axes where `shape` has a 1 and grad does not.",
         signature="unbroadcast_by_hand(grad, shape)",
@@ -156,7 +159,7 @@ EXERCISES = [
     ),
     ReferenceExercise(
         name="matmul_backward",
-        chapter=8,
+        chapter=CHAPTER,
         task="For C = A @ B and G = dL/dC, return (dL/dA, dL/dB).",
         signature="matmul_backward(A, B, G)",
         outputs=(Output("dL/dA"), Output("dL/dB")),
@@ -169,7 +172,7 @@ EXERCISES = [
     ),
     ReferenceExercise(
         name="log_softmax_backward",
-        chapter=8,
+        chapter=CHAPTER,
         task="For y = log_softmax(x) along the last axis and g = dL/dy, return dL/dx.",
         signature="log_softmax_backward(x, g)",
         outputs=(Output("dL/dx"),),
@@ -182,7 +185,7 @@ EXERCISES = [
     ),
     TrialExercise(
         name="tensor_squared_difference",
-        chapter=8,
+        chapter=CHAPTER,
         task="Return a new Tensor node for (a - b) ** 2, with a and b of shapes that "
         "broadcast, and a _backward that accumulates the correctly reduced gradient into "
         "a and b.",

@@ -1,4 +1,4 @@
-"""Exercises of chapter 7, "Training a network".
+"""Exercises of the chapter "Training a network".
 
 Each expected answer comes from an independent computation, never from the
 formula the learner is asked to write:
@@ -26,7 +26,10 @@ from ..tensor import Tensor
 from .core import Output, ReferenceExercise, TrialExercise, compare
 from .reference_inputs import _real_array
 
-__all__ = ["EXERCISES", "softmax_regression_loss"]
+__all__ = ["CHAPTER", "EXERCISES", "softmax_regression_loss"]
+
+CHAPTER = 7
+"""The chapter that sets these exercises."""
 
 
 # ------------------------------------------------------------------ momentum
@@ -156,7 +159,7 @@ def _average_shards_trial(fn: Callable[..., Any], rng: np.random.Generator) -> s
 EXERCISES = [
     ReferenceExercise(
         name="sgd_momentum_step",
-        chapter=7,
+        chapter=CHAPTER,
         task="Return (new_w, new_v) after one step of SGD with momentum: "
         "v <- alpha v + g, then w <- w - lr v, with the momentum factor alpha passed as mu.",
         signature="sgd_momentum_step(w, v, g, lr, mu)",
@@ -170,7 +173,7 @@ EXERCISES = [
     ),
     ReferenceExercise(
         name="adam_step",
-        chapter=7,
+        chapter=CHAPTER,
         task="Return (new_w, new_m, new_v) after Adam's step number t from the state (w, m, v) "
         "with gradient g.",
         signature="adam_step(w, m, v, g, t, lr, beta1, beta2, eps)",
@@ -187,7 +190,7 @@ EXERCISES = [
     ),
     TrialExercise(
         name="average_shard_gradients",
-        chapter=7,
+        chapter=CHAPTER,
         task="Given each shard's gradient of its own mean loss and the shard sizes, return the "
         "gradient of the whole batch's mean loss.",
         signature="average_shard_gradients(grads, sizes)",

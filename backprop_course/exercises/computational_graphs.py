@@ -1,0 +1,310 @@
+"""Exercises of the chapter "Computational graphs and a scalar autodiff engine".
+
+The learner writes a new operation for :class:`~backprop_course.scalar.Value`
+(``value_sin``), the topological sort that orders the backward pass
+(``topological_sort``), and a backward pass done by hand (``backward_by_hand``).
+The checks never trust a formula for a gradient: ``value_sin`` is tested by
+building random expressions with it and comparing the leaves' ``.grad`` with
+central differences of the same expressions evaluated on plain floats, and
+``topological_sort`` by checking the defining property of its answer on random
+graphs, one of them a chain too deep for a recursive sort.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..gradcheck import numerical_gradient
+from ..scalar import Value
+from .comparison import _close
+from .core import TrialExercise
+from .reference_inputs import _real_number
+
+__all__ = ["CHAPTER", "EXERCISES", "fanout_loss"]
+
+CHAPTER = 3
+"""The chapter that sets these exercises."""
+
+
+# ------------------------------------------------------------------- value_sin
+
+# Expressions in x and y that use the learner's sin; `sin` is math.sin on floats.
+# The later ones use a Value twice, so that a backward that overwrites v.grad
+# (= instead of +=) loses a contribution.
+_SIN_EXPRESSIONS: list[tuple[str, Callable[[Any, Any, Callable[[Any], Any]], Any], bool]] = [
+    ("sin(x) + y", lambda x, y, sin: sin(x) + y, False),
+    ("sin(x * y)", lambda x, y, sin: sin(x * y), False),
+    ("sin(sin(x)) * y", lambda x, y, sin: sin(sin(x)) * y, False),
+    ("sin(x) + x", lambda x, y, sin: sin(x) + x, True),
+    ("sin(x) * sin(x)", lambda x, y, sin: sin(x) * sin(x), True),
+    ("x * sin(x + y) + sin(y)", lambda x, y, sin: x * sin(x + y) + sin(y), True),
+]
+
+
+def _value_sin_trial(fn: Callable[[Value], Value], rng: np.random.Generator) -> str | None:
+    x0, y0 = (float(t) for t in rng.uniform(-2.0, 2.0, size=2))
+    v = Value(x0, label="v")
+    out = fn(v)
+    if not isinstance(out, Value):
+        return f"value_sin(v) should return a Value, got {type(out).__name__}."
+    if not math.isclose(out.data, math.sin(x0), rel_tol=1e-9, abs_tol=1e-12):
+        return (
+            f"The forward pass is wrong: for v.data = {x0:.6g} expected data "
+            f"sin(v.data) = {math.sin(x0):.6g}, got {out.data:.6g}."
+        )
+    if v not in out.children:
+        return (
+            "The result does not record v as its input (its children are "
+            f"{out.children!r}), so backward() can never reach v. "
+            "Make it with Value._result(math.sin(v.data), (v,), 'sin')."
+        )
+    if v.data != x0 or v.grad != 0.0:
+        return "value_sin changed v itself; it must only build a new Value."
+
+    for text, expression, uses_twice in _SIN_EXPRESSIONS:  # those using a Value once first
+        x, y = Value(x0, label="x"), Value(y0, label="y")
+        loss = expression(x, y, fn)
+        loss.backward()
+        expected = numerical_gradient(lambda p, e=expression: e(p[0], p[1], math.sin), [x0, y0])
+        for name, got, exp in [("x.grad", x.grad, expected[0]), ("y.grad", y.grad, expected[1])]:
+            if _close(got, exp):
+                continue
+            problem = (
+                f"On L = {text} at x = {x0:.6g}, y = {y0:.6g}, {name}: expected {exp:.6g}, "
+                f"got {got:.6g}."
+            )
+            if got == 0.0:
+                problem += " No gradient arrived: did you set out._backward to your function?"
+            elif uses_twice:
+                problem += (
+                    " The expressions that use each Value once were right, so a "
+                    "contribution is lost where a Value is used twice: add into "
+                    "v.grad (+=), do not assign (=)."
+                )
+            elif _close(got, -exp):
+                problem += " The sign is wrong: what is the derivative of sin?"
+            return problem
+    return None
+
+
+# ------------------------------------------------------------ topological_sort
+
+
+def _random_graph(rng: np.random.Generator) -> Value:
+    """A random expression of 10 to 40 nodes in which most nodes are used more than once."""
+    nodes = [Value(float(rng.uniform(-1.0, 1.0)), label=f"x{i}") for i in range(3)]
+    for _ in range(int(rng.integers(4, 14))):
+        i, j = (int(k) for k in rng.integers(0, len(nodes), size=2))
+        kind = int(rng.integers(0, 5))
+        u, w = nodes[i], nodes[j]
+        if kind == 0:
+            nodes.append(u + w)
+        elif kind == 1:
+            nodes.append(u * w)  # u * u when i == j: the same input twice
+        elif kind == 2:
+            nodes.append(u.tanh())
+        elif kind == 3:
+            nodes.append(u * 0.5)  # a constant leaf
+        else:
+            nodes.append(u * u)
+    root = nodes[-1]
+    for node in nodes[:-1]:  # use every node, so the graph is all of them
+        root = root + node
+    return root
+
+
+def _reachable(root: Value) -> list[Value]:
+    """Every node root depends on (no order), by an explicit-stack search."""
+    seen: dict[int, Value] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen[id(node)] = node
+            stack.extend(node.children)
+    return list(seen.values())
+
+
+def _order_problem(result: Any, root: Value, graph: str) -> str | None:
+    """None if ``result`` is a topological order of the graph under ``root``, else what is wrong."""
+    if result is None:
+        return "Your function returned None. Did you forget `return`?"
+    if isinstance(result, Value) or not hasattr(result, "__iter__"):
+        return f"Expected a list of Values, got {type(result).__name__}."
+    order = list(result)
+    for item in order:
+        if not isinstance(item, Value):
+            return f"Expected a list of Values, but it contains a {type(item).__name__}."
+    nodes = _reachable(root)
+    position: dict[int, int] = {}
+    for i, node in enumerate(order):
+        if id(node) in position:
+            return (
+                f"On {graph}, {node!r} appears twice (at positions {position[id(node)]} and {i}). "
+                "A Value used by two operations must be listed once: remember which "
+                "nodes you have visited."
+            )
+        position[id(node)] = i
+    missing = [n for n in nodes if id(n) not in position]
+    if missing:
+        return (
+            f"On {graph} ({len(nodes)} nodes), expected every node once, got {len(order)}; "
+            f"{len(missing)} are missing, e.g. {missing[0]!r}"
+            + (" (the root itself)." if missing[0] is root else ".")
+        )
+    if len(order) > len(nodes):
+        return f"On {graph}, the list contains Values that the root does not depend on."
+    for node in order:
+        for child in node.children:
+            if position[id(child)] > position[id(node)]:
+                return (
+                    f"On {graph}, expected every node after its inputs, but {node!r} "
+                    f"(op {node.op!r}) is at position {position[id(node)]} and its input "
+                    f"{child!r} at position {position[id(child)]}."
+                )
+    return None
+
+
+_CHAIN = 5_000  # nodes: far deeper than Python's recursion limit of about 1,000
+
+
+def _topological_sort_trial(
+    fn: Callable[[Value], list[Value]], rng: np.random.Generator
+) -> str | None:
+    root = _random_graph(rng)
+    problem = _order_problem(fn(root), root, "a random graph")
+    if problem:
+        return problem
+    v = Value(float(rng.uniform(-1.0, 1.0)), label="x")
+    for _ in range(_CHAIN - 1):
+        v = v.tanh()
+    try:
+        result = fn(v)
+    except RecursionError:
+        return (
+            f"Your function is right on small graphs, but on a chain of {_CHAIN:,} nodes "
+            "(v = v.tanh(), repeated) it raised RecursionError: a recursive search needs one "
+            f"Python stack frame per node, and Python allows about {sys.getrecursionlimit():,}. "
+            "Keep the nodes still to visit in a list of your own (an explicit stack)."
+        )
+    return _order_problem(result, v, f"a chain of {_CHAIN:,} nodes")
+
+
+# ------------------------------------------------------------ backward_by_hand
+
+
+def fanout_loss(a: float, b: float, c: float) -> float:
+    """The exercise's expression L = a tanh(a b + c), in which ``a`` is used twice.
+
+    On plain numbers only: with a Value the tanh would be taken of its number and the
+    graph cut there, so its gradients would be wrong; build the expression with Values
+    instead, ``a * (a * b + c).tanh()``.
+
+    Raises
+    ------
+    TypeError
+        If ``a``, ``b`` or ``c`` is not a real number (a Value or an array included).
+    ValueError
+        If one is NaN or infinite.
+    """
+    for name, v in (("a", a), ("b", b), ("c", c)):
+        if isinstance(v, Value):
+            raise TypeError(
+                f"fanout_loss: {name} must be a plain number, got a Value; with Values "
+                "write the expression itself, a * (a * b + c).tanh()"
+            )
+    a, b, c = (_real_number(v, f"fanout_loss: {n}") for n, v in (("a", a), ("b", b), ("c", c)))
+    return a * math.tanh(a * b + c)
+
+
+def _backward_by_hand_trial(
+    fn: Callable[[float, float, float], tuple[float, float, float]], rng: np.random.Generator
+) -> str | None:
+    a, b, c = (float(t) for t in rng.uniform(-1.5, 1.5, size=3))
+    got = fn(a, b, c)
+    if got is None:
+        return "Your function returned None. Did you forget `return`?"
+    if not isinstance(got, tuple | list) or len(got) != 3:
+        length = f" of length {len(got)}" if isinstance(got, tuple | list) else ""
+        return (
+            "Return a tuple of 3 numbers (dL/da, dL/db, dL/dc); "
+            f"got {type(got).__name__}{length}."
+        )
+    names = ("dL/da", "dL/db", "dL/dc")
+    numbers = []
+    for name, g in zip(names, got, strict=True):
+        try:
+            numbers.append(float(g))
+        except (TypeError, ValueError):
+            return f"{name}: expected a number, got {type(g).__name__} ({str(g)[:40]})."
+    expected = numerical_gradient(lambda p: fanout_loss(*p), np.array([a, b, c]))
+    for name, g, e in zip(names, numbers, expected, strict=True):
+        if math.isfinite(g) and _close(g, e):
+            continue
+        problem = f"At a = {a:.6g}, b = {b:.6g}, c = {c:.6g}, {name}: expected {e:.6g}, "
+        problem += f"got {g:.6g}."
+        if name == "dL/da":
+            # The two paths from a to L, each with the other use of a held fixed.
+            direct = numerical_gradient(lambda p: p[0] * math.tanh(a * b + c), np.array([a]))
+            via_tanh = numerical_gradient(lambda p: a * math.tanh(p[0] * b + c), np.array([a]))
+            if _close(g, float(direct[0])) or _close(g, float(via_tanh[0])):
+                problem += (
+                    " That is only one of the two paths from a to L: a is used twice "
+                    "(in a * b and in a * tanh(...)), so add both contributions."
+                )
+        return problem
+    return None
+
+
+EXERCISES = [
+    TrialExercise(
+        name="value_sin",
+        chapter=CHAPTER,
+        task="Return a new Value for sin(v), whose backward function adds "
+        "grad * d sin(v)/dv into v.grad.",
+        signature="value_sin(v)",
+        hint="Follow the pattern of Value.tanh (print inspect.getsource(bc.Value.tanh)): make "
+        "the output with Value._result(..., (v,), 'sin'), define _backward(grad) that adds grad "
+        "times the local derivative d sin(v)/dv into v.grad, and attach it as out._backward.",
+        nudge="Follow the pattern of Value.tanh: the output records v as its input, and its "
+        "backward function adds the incoming gradient times the local slope of sin into v.grad.",
+        trial=_value_sin_trial,
+    ),
+    TrialExercise(
+        name="topological_sort",
+        chapter=CHAPTER,
+        task="Return every Value that root depends on (root included) in a list, each once, "
+        "every node after all of its children (inputs). Write the search yourself, without "
+        "recursion: the checker also tries a chain of 5,000 nodes.",
+        signature="topological_sort(root)",
+        hint="The book's way: first walk the graph with a list as a stack and a set of seen "
+        "nodes, counting for each node how many operations use it (x * x uses x twice); then "
+        "emit the nodes from the root down, a node as soon as all of its users have been "
+        "emitted, and reverse the list at the end. An iterative depth-first search of your own "
+        "works too: push (node, False) to expand a node, (node, True) to append it once its "
+        "children are done.",
+        nudge="Instead of recursing, keep the nodes still to visit in a list of your own, and a "
+        "set of the nodes already seen, so that a node reached along two paths is listed once. A "
+        "node may go into the list only after all of its inputs.",
+        trial=_topological_sort_trial,
+        verified_by="the definition of a topological order",
+    ),
+    TrialExercise(
+        name="backward_by_hand",
+        chapter=CHAPTER,
+        task="For L = a * tanh(a * b + c), return (dL/da, dL/db, dL/dc), computed by hand "
+        "with a backward table.",
+        signature="backward_by_hand(a, b, c)",
+        hint="Name the nodes: e = a b, d = e + c, t = tanh(d), L = a t, and fill in a backward "
+        "table from L down: a node's gradient is its user's gradient times the local "
+        "derivative. a is used twice (by e and by L), so its gradient is the sum of two terms.",
+        nudge="Give every intermediate result a name and fill in a backward table from L down. "
+        "Watch a: it is used in two places.",
+        trial=_backward_by_hand_trial,
+    ),
+]
