@@ -1,14 +1,14 @@
 """Figures the chapters share, one module per kind of picture.
 
-========================  ===============================================  ==========
-module                    what it draws                                    chapters
-========================  ===============================================  ==========
-``viz.calculus``          a tangent line; gradient descent on a loss        1, 2, 4
-``viz.graphs``            the computational graph of a ``Value``            3
-``viz.matrices``          matrix shapes, outer products, cells, Hinton      5, 9, 12
-``viz.training``          decision regions, curves, confusion, digits       7
-``viz.landscape``         gradient norms per layer, slices of the loss      11
-========================  ===============================================  ==========
+=================  ============================================  ========
+module             what it draws                                 chapters
+=================  ============================================  ========
+``viz.calculus``   a tangent line; gradient descent on a loss    1, 2, 4
+``viz.graphs``     the computational graph of a ``Value``        3
+``viz.matrices``   matrix shapes, outer products, cells, Hinton  5, 9, 12
+``viz.training``   decision regions, curves, confusion, digits   7
+``viz.landscape``  gradient norms per layer, slices of the loss  11
+=================  ============================================  ========
 
 Every name is used as ``bc.viz.<name>``. Importing this package loads Matplotlib, so
 ``import backprop_course`` imports it only on first use of ``bc.viz``.
