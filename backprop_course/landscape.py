@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import _non_negative_int, _number, _positive_int, _real_array
+from . import sigmoid_nets
+from .data import _number, _positive_int, _real_array
 from .init import RngLike, as_rng
 
 __all__ = [
@@ -260,7 +261,10 @@ def train_population(
     """Train every network for ``sweeps`` full-batch steps of gradient descent with momentum.
 
     Each step is the paper's ``Δw(t) = -lr ∂E/∂w + momentum Δw(t-1)``, applied to
-    all networks at once. Returns a new Population (``nets`` is not changed).
+    all networks at once by the trainer chapter 9's experiments use too,
+    :func:`backprop_course.sigmoid_nets.train` (its backward pass computes what
+    :func:`population_gradients` computes). The arguments are checked once, before the
+    first sweep. Returns a new Population (``nets`` is not changed).
 
     Raises
     ------
@@ -272,19 +276,14 @@ def train_population(
         If ``nets`` is not a Population, or ``X``, ``Y`` are not real numbers.
     """
     X, Y = _data(nets, X, Y, "train_population")
-    sweeps = _non_negative_int("sweeps", sweeps, "train_population")
-    _number("lr", lr, "train_population", lambda v: v > 0, "a positive finite number")
-    _number("momentum", momentum, "train_population", lambda v: v >= 0,
-            "a finite non-negative number (0.9 is usual)")
-    params = [p.copy() for p in nets.arrays()]
-    changes = [np.zeros_like(p) for p in params]
-    for _ in range(sweeps):
-        grads = population_gradients(Population(*params), X, Y).arrays()
-        for p, change, g in zip(params, changes, grads, strict=True):
-            change *= momentum
-            change -= lr * g
-            p += change
-    return Population(*params)
+    settings = sigmoid_nets.TrainSettings(lr, momentum, sweeps, caller="train_population",
+                                          names={"epsilon": "lr", "alpha": "momentum"})
+    W1, b1, W2, b2 = nets.arrays()
+    theta = sigmoid_nets.pack({"W": [W1, W2], "b": [b1[:, None, :], b2[:, None, :]], "D": None})
+    trained = sigmoid_nets.train(settings, theta, nets.sizes, X, Y)
+    params = sigmoid_nets.views(trained.theta, nets.sizes)
+    (W1, W2), (b1, b2) = params["W"], params["b"]
+    return Population(W1.copy(), b1[:, 0].copy(), W2.copy(), b2[:, 0].copy())
 
 
 def solved(nets: Population, X: np.ndarray, Y: np.ndarray, margin: float = 0.5) -> np.ndarray:

@@ -19,7 +19,7 @@ import pytest
 from bad_inputs import Case, check, ids
 
 import backprop_course as bc
-from backprop_course import data, landscape, parallel, train
+from backprop_course import data, landscape, parallel, sigmoid_nets, train
 from backprop_course.descent import gradient_descent
 from backprop_course.experiments import paper1986 as P
 from backprop_course.experiments.paper1986 import cache
@@ -77,6 +77,7 @@ def _regenerate(path):
 P86 = "experiments.paper1986."  # the cases' names start with the package's
 STATE = P.EndState(1.0, 0.1, 2.0, np.array([0.5, 1.0]), 0.9)
 ARANGE3 = np.arange(3)
+SETTINGS = sigmoid_nets.TrainSettings(0.5, 0.9, 10)
 
 
 CASES = [
@@ -375,6 +376,31 @@ CASES = [
          lambda: P.sweep("xor", 3, decay=1.0), ValueError, "decay must be a number in [0, 1)"),
     Case(P86 + "training.sweep", "zero seeds", lambda: P.sweep("xor", 0), ValueError,
          "seeds must be a positive int"),
+    Case("sigmoid_nets.n_weights", "one layer", lambda: sigmoid_nets.n_weights((2,)),
+         ValueError, "layers must be units per layer"),
+    Case("sigmoid_nets.views", "theta of one net of another size",
+         lambda: sigmoid_nets.views(np.zeros((1, 8)), (2, 2, 1)), ValueError,
+         "theta must be (nets, 9)"),
+    Case("sigmoid_nets.pack", "params of one net, without the axis of nets",
+         lambda: sigmoid_nets.pack(NET), ValueError, "needs the leading axis of nets"),
+    Case("sigmoid_nets.TrainSettings", "a negative learning rate",
+         lambda: sigmoid_nets.TrainSettings(-0.5, 0.9, 10), ValueError,
+         "TrainSettings: epsilon must be a positive finite number"),
+    Case("sigmoid_nets.TrainSettings", "a warmup of two numbers",
+         lambda: sigmoid_nets.TrainSettings(0.5, 0.9, 10, warmup=(5, 0.1)), ValueError,
+         "warmup must be None or (sweeps"),
+    Case("sigmoid_nets.Trained", "rows of different lengths",
+         lambda: sigmoid_nets.Trained(np.zeros((2, 9)), np.zeros((3, 4)), ARANGE3,
+                                      np.ones(3, bool)), ValueError, "one row per net"),
+    Case("sigmoid_nets.train", "a dict of settings (the old way)",
+         lambda: sigmoid_nets.train({"epsilon": 0.5}, np.zeros((1, 9)), (2, 2, 1), X4, T4),
+         TypeError, "settings must be a TrainSettings"),
+    Case("sigmoid_nets.train", "targets (N,) (was a wrong broadcast)",
+         lambda: sigmoid_nets.train(SETTINGS, np.zeros((1, 9)), (2, 2, 1), X4, Y4), ValueError,
+         "D their targets (N, 1)"),
+    Case("sigmoid_nets.train", "NaN weights",
+         lambda: sigmoid_nets.train(SETTINGS, np.full((1, 9), np.nan), (2, 2, 1), X4, T4),
+         ValueError, "theta contains NaN"),
     Case("sigmoid_nets.forward", "X of the wrong width (was matmul's error)",
          lambda: P.forward(NET, np.zeros((4, 3))), ValueError,
          "forward: X must be patterns (N, 2)"),

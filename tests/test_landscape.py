@@ -116,3 +116,25 @@ def test_loss_slice_evaluates_the_plane_through_the_weights() -> None:
         landscape.loss_slice(landscape.init_population(2, sizes), d, X_XOR, Y_XOR, alphas, betas)
     with pytest.raises(ValueError, match="directions"):
         landscape.loss_slice(center, d[:, :4], X_XOR, Y_XOR, alphas, betas)
+
+
+def test_training_uses_the_shared_trainer_and_its_gradient_is_population_gradients() -> None:
+    # One sweep by hand with population_gradients equals one sweep of train_population
+    # (the shared trainer's backward pass sums over the patterns by a matrix product, so
+    # the two agree to round-off, not bit for bit).
+    nets = landscape.init_population(5, (2, 3, 1), rng=6)
+    g = landscape.population_gradients(nets, X_XOR, Y_XOR)
+    by_hand = [p - 0.5 * d for p, d in zip(nets.arrays(), g.arrays(), strict=True)]
+    trained = landscape.train_population(nets, X_XOR, Y_XOR, sweeps=1)
+    for ours, theirs in zip(trained.arrays(), by_hand, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-13, atol=1e-15)
+        assert ours.flags.c_contiguous
+
+
+def test_train_population_names_its_own_arguments() -> None:
+    with pytest.raises(ValueError, match="train_population: lr must be a positive"):
+        landscape.train_population(landscape.init_population(1, (2, 2, 1), rng=0), X_XOR,
+                                   Y_XOR, 3, lr=0.0)
+    with pytest.raises(ValueError, match="train_population: momentum must be"):
+        landscape.train_population(landscape.init_population(1, (2, 2, 1), rng=0), X_XOR,
+                                   Y_XOR, 3, momentum=-1)

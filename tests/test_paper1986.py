@@ -493,3 +493,13 @@ def test_the_training_loop_calls_the_unchecked_functions() -> None:
     assert sigmoid_nets._forward is P.forward.__wrapped__
     assert sigmoid_nets._backward is P.backward.__wrapped__
     assert sigmoid_nets._output_error is P.output_error.__wrapped__
+
+
+def test_settings_are_checked_once_into_frozen_dataclasses() -> None:
+    s = training._settings(P.TASKS["family_trees"], {"max_sweeps": 7}, "run")
+    assert isinstance(s.train, sigmoid_nets.TrainSettings)
+    assert s.train.sweeps == P.FAMILY_SWEEPS and not s.train.stop  # a fixed length
+    assert s.train.margin == P.FAMILY_MARGIN and s.held_out == P.FAMILY_HELD_OUT
+    assert training._settings(P.TASKS["xor"], {"max_sweeps": 7}).train.stop
+    with pytest.raises(AttributeError):
+        s.train.epsilon = 1.0  # type: ignore[misc]

@@ -9,6 +9,7 @@ import numpy as np
 
 from ... import data
 from ...data import _number, _positive_int
+from ...sigmoid_nets import views
 
 __all__ = ["TASKS", "Task", "task_data"]
 
@@ -130,23 +131,5 @@ def _group_mask(task: Task) -> np.ndarray:
 
 
 def _views(theta: np.ndarray, task: Task) -> dict:
-    """``params`` as views into one flat array ``theta`` of shape (seeds, n_weights)."""
-    S, offset = theta.shape[0], 0
-
-    def take(shape: tuple[int, int]) -> np.ndarray:
-        nonlocal offset
-        size = shape[0] * shape[1]
-        view = theta[:, offset:offset + size].reshape(S, *shape)
-        offset += size
-        return view
-
-    pairs = list(zip(task.layers[:-1], task.layers[1:], strict=True))
-    params = {"W": [take(pair) for pair in pairs], "b": [take((1, n)) for _, n in pairs]}
-    params["D"] = take((task.layers[0], task.layers[-1])) if task.direct else None
-    return params
-
-
-def _n_weights(task: Task) -> int:
-    pairs = list(zip(task.layers[:-1], task.layers[1:], strict=True))
-    n = sum(a * b + b for a, b in pairs)
-    return n + (task.layers[0] * task.layers[-1] if task.direct else 0)
+    """``params`` of ``task``'s network as views into ``theta`` (seeds, n_weights)."""
+    return views(theta, task.layers, task.direct)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
+from ... import sigmoid_nets
 from ...data import _non_negative_int, _number
-from ...sigmoid_nets import _backward, _forward, _output_error, forward
+from ...sigmoid_nets import TrainSettings, forward, pack, views
 from .results import Result, SweepResult
 from .tasks import (
-    FAMILY_WARMUP,
     INIT_RANGE,
     MAX_SWEEPS,
     OVERRIDES,
     TOLERANCE,
     Task,
     _group_mask,
-    _n_weights,
     _task,
     _views,
     task_data,
@@ -27,7 +27,19 @@ from .tasks import (
 __all__ = ["run", "sweep"]
 
 
-def _settings(task: Task, overrides: dict, where: str = "") -> dict:
+@dataclass(frozen=True)
+class _Settings:
+    """A run's settings, the task's with ``run``'s or ``sweep``'s overrides, checked once."""
+
+    train: TrainSettings  # how the weights change, and when a run stops
+    init_range: float  # initial weights uniform in [-init_range, init_range]
+    inputs: str  # "binary" (the paper's 0/1) or "bipolar" (-1/+1)
+    held_out: int  # cases held out of training, chosen by the seed
+
+
+def _settings(task: Task, overrides: dict, where: str = "") -> _Settings:
+    """The settings of ``task`` with ``overrides``; ValueError for one no run can use,
+    before any training (the values are not changed)."""
     unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
         raise ValueError(f"unknown setting {unknown[0]!r}; the settings are: "
@@ -36,37 +48,22 @@ def _settings(task: Task, overrides: dict, where: str = "") -> dict:
          "max_sweeps": MAX_SWEEPS, "tolerance": TOLERANCE, "error": "sum",
          "inputs": "binary", "sweeps": task.sweeps, "decay": task.decay,
          "warmup": task.warmup, "held_out": task.held_out} | overrides
-    choices = {"error": ("sum", "mean"), "inputs": ("binary", "bipolar")}
-    for key, valid in choices.items():
-        if s[key] not in valid:
-            raise ValueError(f"{key} must be one of {', '.join(valid)}; got {s[key]!r}")
-    _check_settings(task, s, where)
-    return s
-
-
-def _check_settings(task: Task, s: dict, where: str) -> None:
-    """Refuse a setting no run can use, before any training (the values are not changed)."""
-    positive, non_negative = "a positive finite number", "a finite non-negative number"
-    _number("epsilon", s["epsilon"], where, lambda v: v > 0, positive)
-    _number("alpha", s["alpha"], where, lambda v: v >= 0, non_negative)
-    _number("init_range", s["init_range"], where, lambda v: v >= 0, non_negative)
+    if s["inputs"] not in ("binary", "bipolar"):
+        raise ValueError(f"inputs must be one of binary, bipolar; got {s['inputs']!r}")
+    _number("init_range", s["init_range"], where, lambda v: v >= 0,
+            "a finite non-negative number")
     _non_negative_int("max_sweeps", s["max_sweeps"], where)
-    _number("tolerance", s["tolerance"], where, lambda v: v > 0, positive)
-    if s["sweeps"] is not None:
-        _non_negative_int("sweeps", s["sweeps"], where)
-    _number("decay", s["decay"], where, lambda v: 0 <= v < 1, "a number in [0, 1)")
-    warmup = s["warmup"]
-    if warmup is not None:
-        if not isinstance(warmup, tuple | list) or len(warmup) != 3:
-            raise ValueError(f"{where}: warmup must be None or (sweeps, epsilon, alpha), e.g. "
-                             f"{FAMILY_WARMUP}; got {warmup!r}")
-        _non_negative_int("warmup's sweeps", warmup[0], where)
-        _number("warmup's epsilon", warmup[1], where, lambda v: v > 0, positive)
-        _number("warmup's alpha", warmup[2], where, lambda v: v >= 0, non_negative)
+    fixed = s["sweeps"]  # a fixed length, or None: stop once the criterion holds
+    if fixed is not None:
+        _non_negative_int("sweeps", fixed, where)
     n_cases = len(task_data(task.name)[0])
     if not 0 <= _non_negative_int("held_out", s["held_out"], where) < n_cases:
         raise ValueError(f"{where}: held_out must leave at least one of the {n_cases} cases of "
                          f"{task.name} to train on; got {s['held_out']}")
+    train = TrainSettings(s["epsilon"], s["alpha"], s["max_sweeps"] if fixed is None else fixed,
+                          stop=fixed is None, tolerance=s["tolerance"], margin=task.margin,
+                          error=s["error"], warmup=s["warmup"], decay=s["decay"], caller=where)
+    return _Settings(train, s["init_range"], s["inputs"], s["held_out"])
 
 
 def _seeds(seeds: object) -> np.ndarray:
@@ -85,13 +82,13 @@ def _seeds(seeds: object) -> np.ndarray:
     return out.astype(np.int64)
 
 
-def _initial(task: Task, seed: int, s: dict, n_cases: int) -> tuple[dict, np.ndarray]:
+def _initial(task: Task, seed: int, s: _Settings, n_cases: int) -> tuple[dict, np.ndarray]:
     """Initial weights, uniform in [-r, r], and the held-out cases, both from ``seed``."""
     rng = np.random.default_rng(int(seed))
     held = np.zeros(0, dtype=np.int64)
-    if s["held_out"]:
-        held = np.sort(rng.choice(n_cases, size=s["held_out"], replace=False))
-    r = s["init_range"]
+    if s.held_out:
+        held = np.sort(rng.choice(n_cases, size=s.held_out, replace=False))
+    r = s.init_range
     sizes = task.layers
     params: dict = {"W": [], "b": [], "D": None}
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
@@ -104,76 +101,29 @@ def _initial(task: Task, seed: int, s: dict, n_cases: int) -> tuple[dict, np.nda
     return params, held
 
 
-def _train(task: Task, seeds: np.ndarray, s: dict) -> dict:
-    """Train one network per seed, all at once: the seeds are the leading axis.
-
-    The weights of all the seeds live in one array ``theta`` (seeds, n_weights),
-    so a weight change is three array operations. A seed whose run has stopped
-    is copied out and dropped from the batch.
-    """
+def _train(task: Task, seeds: np.ndarray, s: _Settings) -> dict:
+    """Train one network per seed, all at once, with the shared trainer
+    (:func:`backprop_course.sigmoid_nets.train`): the seeds are the leading axis, and the
+    weights of all of them live in one array ``theta`` (seeds, n_weights)."""
     X_all, D_all = task_data(task.name)
-    if s["inputs"] == "bipolar":
+    if s.inputs == "bipolar":
         X_all = 2.0 * X_all - 1.0
-    n, n_w = len(seeds), _n_weights(task)
-    theta = np.zeros((n, n_w))
-    held = []
-    for i, seed in enumerate(seeds):
-        p, h = _initial(task, seed, s, len(X_all))
-        target = _views(theta[i:i + 1], task)
-        for key in ("W", "b"):
-            for dst, src in zip(target[key], p[key], strict=True):
-                dst[0] = src
-        if task.direct:
-            target["D"][0] = p["D"]
-        held.append(h)
-    held_arr = np.array(held, dtype=np.int64).reshape(n, -1)
+    initial = [_initial(task, seed, s, len(X_all)) for seed in seeds]
+    stacked = {key: [np.stack(arrays) for arrays in zip(*(p[key] for p, _ in initial),
+                                                        strict=True)] for key in ("W", "b")}
+    stacked["D"] = np.stack([p["D"] for p, _ in initial]) if task.direct else None
+    theta = pack(stacked)
+    held_arr = np.array([h for _, h in initial], dtype=np.int64).reshape(len(seeds), -1)
     train = np.stack([np.setdiff1d(np.arange(len(X_all)), h) for h in held_arr])
     X, D = X_all[train], D_all[train]  # (seeds, training cases, units)
-    scale = 1.0 if s["error"] == "sum" else 1.0 / X.shape[1]
-    mask = np.ones(n_w)  # 0 for the absent connections between input groups
+    mask = None  # or 0 for the absent connections between input groups
     if task.groups:
-        _views(mask[None], task)["W"][0][0] *= _group_mask(task)
-    fixed = s["sweeps"]
-    cap = fixed if fixed is not None else s["max_sweeps"]
-    final, history = theta.copy(), np.full((n, cap + 1), np.nan)
-    first_ok = np.full(n, -1)
-    rows = np.arange(n)  # which seeds are still in the batch
-    change, grad = np.zeros_like(theta), np.empty_like(theta)
-    params, grads = _views(theta, task), _views(grad, task)
-    for t in range(cap + 1):
-        acts = _forward(params, X)
-        y = acts[-1]
-        e = scale * _output_error(y, D, task.margin)
-        history[rows, t] = 0.5 / scale * np.einsum("sij,sij->s", e, e)
-        if task.margin is not None:
-            ok = ~np.any(e, axis=(1, 2))
-        else:
-            ok = np.all(np.abs(y - D) <= s["tolerance"], axis=(1, 2))
-        first_ok[rows[ok & (first_ok[rows] < 0)]] = t
-        done = np.full(len(rows), t == cap) | (ok if fixed is None else False)
-        if done.any():  # copy the finished seeds out and shrink the batch
-            final[rows[done]] = theta[done]
-            keep = ~done
-            rows, theta, change = rows[keep], theta[keep], change[keep]
-            grad, X, D = grad[keep], X[keep], D[keep]
-            if not rows.size:
-                break
-            params, grads = _views(theta, task), _views(grad, task)
-            acts = [a[keep] for a in acts]
-            e = e[keep]
-        _backward(params, acts, e, grads)
-        eps, alpha = s["epsilon"], s["alpha"]
-        if s["warmup"] is not None and t < s["warmup"][0]:
-            _, eps, alpha = s["warmup"]
-        change *= alpha
-        change -= eps * (grad * mask)  # eq. (9): dw(t) = -eps dE/dw + alpha dw(t-1)
-        theta += change
-        if s["decay"]:
-            theta *= 1.0 - s["decay"]  # Fig. 4: shrink every weight after each change
-    converged = first_ok >= 0
-    return {"theta": final, "held": held_arr, "X_all": X_all, "D_all": D_all,
-            "history": history, "sweeps": np.where(converged, first_ok, cap),
-            "converged": converged, "cap": cap}
+        mask = np.ones(theta.shape[1])
+        views(mask[None], task.layers, task.direct)["W"][0][0] *= _group_mask(task)
+    out = sigmoid_nets.train(s.train, theta, task.layers, X, D, task.direct, mask)
+    return {"theta": out.theta, "held": held_arr, "X_all": X_all, "D_all": D_all,
+            "history": out.history, "sweeps": out.sweeps, "converged": out.converged,
+            "cap": s.train.sweeps}
 
 
 def _held_out_correct(y: np.ndarray, d: np.ndarray) -> int:
@@ -252,7 +202,7 @@ def sweep(task: str, seeds: int | Iterable[int] = 20, **overrides: object) -> Sw
     s = _settings(spec, overrides, "sweep")
     trained = _train(spec, seed_arr, s)
     correct = None
-    if s["held_out"]:
+    if s.held_out:
         y = forward(_views(trained["theta"], spec), trained["X_all"])[-1]
         correct = np.array([_held_out_correct(y[i][h], trained["D_all"][h])
                             for i, h in enumerate(trained["held"])])
