@@ -11,6 +11,7 @@ Modules
 -------
 scalar      :class:`Value`, scalar reverse-mode autodiff (chapter 3)
 tensor      :class:`Tensor`, reverse-mode autodiff on NumPy arrays (chapter 8)
+graph       the computational graph: topological order and the backward walk (chapters 3, 8)
 gradcheck   numerical gradients and gradient checking (every chapter)
 dual        forward mode: dual numbers, jvp (chapter 4)
 descent     plain gradient descent, returning the path of iterates (chapter 1)
@@ -44,6 +45,7 @@ from . import (
     exercises,
     experiments,
     gradcheck,
+    graph,
     higher,
     init,
     landscape,
@@ -85,7 +87,7 @@ __all__ = [
     "exercises",
     "viz",
 ]
-__all__ += ["diagnostics", "landscape", "checkpoint", "experiments", "higher"]
+__all__ += ["diagnostics", "landscape", "checkpoint", "experiments", "higher", "graph"]
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .gradcheck import _check_number
-from .scalar import topological_order
+from .graph import topological_order
 from .tensor import (
     BackwardError,
     Tensor,
@@ -609,11 +609,11 @@ def _scatter_add(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
     """A zero Tensor of ``shape`` with ``g`` added at ``index``: indexing's VJP, as an op."""
     full = np.zeros(shape, g.dtype)
     np.add.at(full, index, g.data)
-    out = Tensor._result(full, (g,), "scatter_add", ctx=(index,), saved=())
+    out = Tensor.from_op(full, (g,), "scatter_add", ctx=(index,), saved=())
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
-            g._accumulate(np.array(grad[index], copy=True))
+            g.accumulate_grad(np.array(grad[index], copy=True))
 
         out._backward = _backward
     return out

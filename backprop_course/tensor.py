@@ -26,9 +26,10 @@ from typing import Any, NoReturn, Union
 
 import numpy as np
 
-from .scalar import topological_order
+from .graph import propagate, topological_order
+from .scalar import _deprecated
 
-__all__ = ["Tensor", "BackwardError", "check_saved", "no_grad", "propagate", "unbroadcast"]
+__all__ = ["Tensor", "BackwardError", "check_saved", "no_grad", "unbroadcast"]
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, list, tuple]
 
@@ -50,7 +51,7 @@ _recording = True  # False inside `with no_grad():`
 _capturing: list[list[Tensor]] = []  # checkpoint(): the operations run inside a segment
 
 OUT = object()
-"""Stands for an operation's own output in the ``saved`` argument of :meth:`Tensor._result`."""
+"""Stands for an operation's own output in the ``saved`` argument of :meth:`Tensor.from_op`."""
 
 _MIXERS: dict[tuple[np.dtype, tuple[int, ...]], np.ndarray] = {}  # fixed weights by dtype, shape
 
@@ -320,11 +321,17 @@ class Tensor:
         self._stamps: tuple | list = ()
 
     @classmethod
-    def _result(
+    def from_op(
         cls, data: np.ndarray, prev: tuple[Tensor, ...], op: str, ctx: tuple = (),
         saved: tuple | None = None,
     ) -> Tensor:
-        """Make the output of an operation; it joins the graph only if an input needs a gradient.
+        """The output of an operation; it joins the graph only if an input needs a gradient.
+
+        This is how every operation of the engine makes its output, and how you add
+        your own (chapter 8): compute the array, make the node with
+        ``Tensor.from_op(data, (inputs...), "name")``, and if ``out.requires_grad``,
+        give it a ``_backward(grad)`` that passes each input its gradient with
+        :meth:`accumulate_grad`. ``data`` is not checked: it is an operation's result.
 
         ``ctx`` keeps the operation's parameters (an axis, an exponent) for
         higher-order gradients (:mod:`backprop_course.higher`, chapter 13).
@@ -369,6 +376,17 @@ class Tensor:
         else:
             out._stamps = ()
         return out
+
+    @classmethod
+    def _result(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Deprecated name of :meth:`from_op` (it will be removed in the next release)."""
+        _deprecated("Tensor._result", "Tensor.from_op")
+        return cls.from_op(*args, **kwargs)
+
+    def _accumulate(self, grad: np.ndarray, owned: bool = False) -> None:
+        """Deprecated name of :meth:`accumulate_grad` (it will be removed in the next release)."""
+        _deprecated("Tensor._accumulate", "Tensor.accumulate_grad")
+        self.accumulate_grad(grad, owned)
 
     @property
     def grad(self) -> np.ndarray | None:
@@ -452,7 +470,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A new leaf with the same data that is cut off from the graph."""
-        return Tensor._result(self.data, (), "detach", saved=())
+        return Tensor.from_op(self.data, (), "detach", saved=())
 
     def zero_grad(self) -> None:
         """Forget the gradient (``grad = None``)."""
@@ -487,28 +505,28 @@ class Tensor:
 
     def __add__(self, other: ArrayLike) -> Tensor:
         other, data = self._binary(other, np.add, "and", "add")
-        out = Tensor._result(data, (self, other), "+", saved=())
+        out = Tensor.from_op(data, (self, other), "+", saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 if self.requires_grad:
-                    self._accumulate(unbroadcast(grad, self.shape))
+                    self.accumulate_grad(unbroadcast(grad, self.shape))
                 if other.requires_grad:
-                    other._accumulate(unbroadcast(grad, other.shape))
+                    other.accumulate_grad(unbroadcast(grad, other.shape))
 
             out._backward = _backward
         return out
 
     def __sub__(self, other: ArrayLike) -> Tensor:
         other, data = self._binary(other, np.subtract, "and", "subtract")
-        out = Tensor._result(data, (self, other), "-", saved=())
+        out = Tensor.from_op(data, (self, other), "-", saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 if self.requires_grad:
-                    self._accumulate(unbroadcast(grad, self.shape))
+                    self.accumulate_grad(unbroadcast(grad, self.shape))
                 if other.requires_grad:
-                    other._accumulate(unbroadcast(-grad, other.shape))
+                    other.accumulate_grad(unbroadcast(-grad, other.shape))
 
             out._backward = _backward
         return out
@@ -516,14 +534,14 @@ class Tensor:
     def __mul__(self, other: ArrayLike) -> Tensor:
         other, data = self._binary(other, np.multiply, "and", "multiply")
         needs = (other,) * self.requires_grad + (self,) * other.requires_grad
-        out = Tensor._result(data, (self, other), "*", saved=needs)
+        out = Tensor.from_op(data, (self, other), "*", saved=needs)
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 if self.requires_grad:
-                    self._accumulate(unbroadcast(grad * other.data, self.shape))
+                    self.accumulate_grad(unbroadcast(grad * other.data, self.shape))
                 if other.requires_grad:
-                    other._accumulate(unbroadcast(grad * self.data, other.shape))
+                    other.accumulate_grad(unbroadcast(grad * self.data, other.shape))
 
             out._backward = _backward
         return out
@@ -532,14 +550,15 @@ class Tensor:
         other, data = self._binary(other, _checked_divide, "by", "divide")
         needs = (other,) if self.requires_grad or other.requires_grad else ()
         needs += (self,) * other.requires_grad
-        out = Tensor._result(data, (self, other), "/", saved=needs)
+        out = Tensor.from_op(data, (self, other), "/", saved=needs)
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 if self.requires_grad:  # d(a/b)/da = 1/b
-                    self._accumulate(unbroadcast(grad / other.data, self.shape))
+                    self.accumulate_grad(unbroadcast(grad / other.data, self.shape))
                 if other.requires_grad:  # d(a/b)/db = -a/b^2
-                    other._accumulate(unbroadcast(-grad * self.data / other.data**2, other.shape))
+                    db = -grad * self.data / other.data**2
+                    other.accumulate_grad(unbroadcast(db, other.shape))
 
             out._backward = _backward
         return out
@@ -599,19 +618,19 @@ class Tensor:
                 raise OverflowError(
                     f"Tensor ** {n:g} overflows: the largest entry is {abs(self.data).max():.4g}"
                 ) from None
-        out = Tensor._result(data, (self,), f"**{n:g}", ctx=(n,), saved=(self,))
+        out = Tensor.from_op(data, (self,), f"**{n:g}", ctx=(n,), saved=(self,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 if n == 0:  # a^0 = 1 is constant, even at a = 0
-                    self._accumulate(np.zeros_like(grad))
+                    self.accumulate_grad(np.zeros_like(grad))
                     return
                 if n < 1 and (self.data == 0).any():
                     raise FloatingPointError(
                         f"the derivative of x ** {n:g} is infinite at x = 0, and the "
                         "tensor has zero entries"
                     )
-                self._accumulate(grad * n * self.data ** (n - 1))  # d(a^n)/da = n a^(n-1)
+                self.accumulate_grad(grad * n * self.data ** (n - 1))  # d(a^n)/da = n a^(n-1)
 
             out._backward = _backward
         return out
@@ -645,7 +664,7 @@ class Tensor:
                 "broadcast"
             ) from None
         needs = (other,) * self.requires_grad + (self,) * other.requires_grad
-        out = Tensor._result(data, (self, other), "@", saved=needs)
+        out = Tensor.from_op(data, (self, other), "@", saved=needs)
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
@@ -661,10 +680,10 @@ class Tensor:
                     g = np.expand_dims(g, -2)
                 if self.requires_grad:  # dL/dA = dL/dC B^T
                     da = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape)
-                    self._accumulate(da.reshape(a.shape))
+                    self.accumulate_grad(da.reshape(a.shape))
                 if other.requires_grad:  # dL/dB = A^T dL/dC
                     db = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape)
-                    other._accumulate(db.reshape(b.shape))
+                    other.accumulate_grad(db.reshape(b.shape))
 
             out._backward = _backward
         return out
@@ -698,11 +717,11 @@ class Tensor:
                     f"exp overflows: the largest entry is {self.data.max():.4g} "
                     "(exp is finite only below about 709)"
                 ) from None
-        out = Tensor._result(e, (self,), "exp", saved=(OUT,))
+        out = Tensor.from_op(e, (self,), "exp", saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad * e)  # d(e^x)/dx = e^x
+                self.accumulate_grad(grad * e)  # d(e^x)/dx = e^x
 
             out._backward = _backward
         return out
@@ -716,11 +735,11 @@ class Tensor:
                 f"log needs positive entries; {len(bad)} are zero or negative, the first at "
                 f"index {first}: {self.data[first]}"
             )
-        out = Tensor._result(np.log(self.data), (self,), "log", saved=(self,))
+        out = Tensor.from_op(np.log(self.data), (self,), "log", saved=(self,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad / self.data)  # d(log x)/dx = 1/x
+                self.accumulate_grad(grad / self.data)  # d(log x)/dx = 1/x
 
             out._backward = _backward
         return out
@@ -728,11 +747,11 @@ class Tensor:
     def tanh(self) -> Tensor:
         """Elementwise hyperbolic tangent."""
         t = np.tanh(self.data)
-        out = Tensor._result(t, (self,), "tanh", saved=(OUT,))
+        out = Tensor.from_op(t, (self,), "tanh", saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad * (1.0 - t * t))  # 1 - tanh^2
+                self.accumulate_grad(grad * (1.0 - t * t))  # 1 - tanh^2
 
             out._backward = _backward
         return out
@@ -742,22 +761,22 @@ class Tensor:
         x = self.data
         e = np.exp(-np.abs(x))  # never overflows
         s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        out = Tensor._result(s, (self,), "sigmoid", saved=(OUT,))
+        out = Tensor.from_op(s, (self,), "sigmoid", saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad * s * (1.0 - s))  # sigma(1 - sigma)
+                self.accumulate_grad(grad * s * (1.0 - s))  # sigma(1 - sigma)
 
             out._backward = _backward
         return out
 
     def relu(self) -> Tensor:
         """Elementwise max(0, x); the derivative at 0 is taken to be 0."""
-        out = Tensor._result(np.maximum(self.data, 0.0), (self,), "relu", saved=(self,))
+        out = Tensor.from_op(np.maximum(self.data, 0.0), (self,), "relu", saved=(self,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad * (self.data > 0))  # slope 1 where x > 0, else 0
+                self.accumulate_grad(grad * (self.data > 0))  # slope 1 where x > 0, else 0
 
             out._backward = _backward
         return out
@@ -774,12 +793,12 @@ class Tensor:
         shifted = self.data - self.data.max(axis=along, keepdims=True)
         log_sum = np.log(np.exp(shifted).sum(axis=along, keepdims=True))
         result = shifted - log_sum
-        out = Tensor._result(result, (self,), "log_softmax", ctx=(axis,), saved=(OUT,))
+        out = Tensor.from_op(result, (self,), "log_softmax", ctx=(axis,), saved=(OUT,))
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 softmax = np.exp(result)
-                self._accumulate(grad - softmax * grad.sum(axis=along, keepdims=True))
+                self.accumulate_grad(grad - softmax * grad.sum(axis=along, keepdims=True))
 
             out._backward = _backward
         return out
@@ -799,14 +818,14 @@ class Tensor:
             keepdims = _flag(keepdims, "sum(): keepdims")
         axes = _normalise_axes(axis, self.ndim)
         data = self.data.sum(axis=axes, keepdims=keepdims)
-        out = Tensor._result(data, (self,), "sum", ctx=(axes, keepdims), saved=())
+        out = Tensor.from_op(data, (self,), "sum", ctx=(axes, keepdims), saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 # Every summed entry gets the gradient of the sum.
                 if not keepdims:
                     grad = np.expand_dims(grad, axes)
-                self._accumulate(np.broadcast_to(grad, self.shape))
+                self.accumulate_grad(np.broadcast_to(grad, self.shape))
 
             out._backward = _backward
         return out
@@ -851,11 +870,11 @@ class Tensor:
             data = self.data.reshape(new_shape)
         except (ValueError, TypeError):
             raise _reshape_error(self.shape, new_shape) from None
-        out = Tensor._result(data, (self,), "reshape", saved=())
+        out = Tensor.from_op(data, (self,), "reshape", saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad.reshape(self.shape))
+                self.accumulate_grad(grad.reshape(self.shape))
 
             out._backward = _backward
         return out
@@ -867,12 +886,12 @@ class Tensor:
         if sorted(_check_axis(a, self.ndim) for a in perm) != list(range(self.ndim)):
             raise ValueError(f"transpose axes {perm} are not a permutation of {self.ndim} axes")
         inverse = tuple(int(i) for i in np.argsort([a % self.ndim for a in perm]))
-        out = Tensor._result(self.data.transpose(perm), (self,), "transpose", ctx=(inverse,),
+        out = Tensor.from_op(self.data.transpose(perm), (self,), "transpose", ctx=(inverse,),
                              saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad.transpose(inverse))
+                self.accumulate_grad(grad.transpose(inverse))
 
             out._backward = _backward
         return out
@@ -898,19 +917,19 @@ class Tensor:
                 f"index {index!r} into a tensor of shape {self.shape}: {err}"
             ) from None
         # ctx keeps the index for second derivatives (chapter 13)
-        out = Tensor._result(np.array(data, copy=True), (self,), "index", ctx=(index,), saved=())
+        out = Tensor.from_op(np.array(data, copy=True), (self,), "index", ctx=(index,), saved=())
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
                 full = np.zeros_like(self.data)
                 np.add.at(full, index, grad)  # add.at: a repeated index gets every contribution
-                self._accumulate(full)
+                self.accumulate_grad(full)
 
             out._backward = _backward
         return out
 
     # ----------------------------------------------------------- backward
-    def _accumulate(self, grad: np.ndarray, owned: bool = False) -> None:
+    def accumulate_grad(self, grad: np.ndarray, owned: bool = False) -> None:
         """Add ``grad`` into ``self.grad`` (the chain rule's sum over paths).
 
         ``owned=True`` promises that ``grad`` is a new array that nothing else
@@ -988,19 +1007,8 @@ class Tensor:
         for node in order:
             if node._prev:
                 node._grad = None
-        self._accumulate(seed)
+        self.accumulate_grad(seed)
         propagate(order)
-
-
-def propagate(order: list[Tensor]) -> None:
-    """Pass each node's gradient to its inputs, from the last node of ``order`` back.
-
-    ``order`` is topological (inputs first); the output's ``.grad`` holds the seed.
-    A node that received no gradient, or a leaf, passes nothing on.
-    """
-    for node in reversed(order):
-        if node._prev and node._grad is not None:
-            node._backward(node._grad)
 
 
 @contextlib.contextmanager

@@ -15,7 +15,8 @@ from matplotlib.colors import Colormap, is_color_like
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from .scalar import Value, topological_order
+from .graph import topological_order
+from .scalar import Value
 from .tensor import _as_array
 
 __all__ = ["plot_tangent", "plot_descent_1d", "plot_descent_contour", "draw_graph",

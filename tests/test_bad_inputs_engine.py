@@ -11,7 +11,7 @@ import pytest
 from bad_inputs import Case, check, ids
 
 from backprop_course import checkpoint as ck
-from backprop_course import dual, gradcheck, higher, nn, scalar, tensor
+from backprop_course import dual, gradcheck, graph, higher, nn, scalar, tensor
 from backprop_course.dual import Dual
 from backprop_course.scalar import Value
 from backprop_course.tensor import BackwardError, Tensor
@@ -33,17 +33,17 @@ def _changed_then_checked() -> None:
     w = Tensor([1.0, 2.0], requires_grad=True)
     y = w.log().sum()
     w.data[:] = 5.0
-    tensor.check_saved(scalar.topological_order(y))
+    tensor.check_saved(graph.topological_order(y))
 
 
 def _wrong_shape_backward() -> None:
     """A hand-written operation whose backward forgets to sum a broadcast."""
     x = Tensor([1.0, 2.0], requires_grad=True)
-    out = Tensor._result(x.data * 2, (x,), "double")
-    out._backward = lambda g: x._accumulate(np.ones(3))
-    order = scalar.topological_order(out)
+    out = Tensor.from_op(x.data * 2, (x,), "double")
+    out._backward = lambda g: x.accumulate_grad(np.ones(3))
+    order = graph.topological_order(out)
     out.grad = np.ones(2)
-    tensor.propagate(order)
+    graph.propagate(order)
 
 
 def _overflowed_value_backward() -> None:
@@ -194,7 +194,7 @@ CASES = [
          TypeError, "needs a shape (a tuple of ints)"),
     Case("tensor.check_saved", "a parameter changed in place after the forward pass",
          _changed_then_checked, BackwardError, "changed in place"),
-    Case("tensor.propagate", "a backward function that gives a gradient of the wrong shape",
+    Case("graph.propagate", "a backward function that gives a gradient of the wrong shape",
          _wrong_shape_backward, ValueError, "a gradient must have its tensor's shape"),
     # ------------------------------------------------------------------ scalar
     Case("scalar.Value", "a string", lambda: Value("2"), TypeError, "real number"),
@@ -480,8 +480,8 @@ def _grad_of_recomputed() -> object:
 # Public functions that cannot refuse bad input yet: their code is being optimised in
 # another worktree (the backward walk), so a check is added there afterwards.
 
-CASES.append(Case("scalar.topological_order", "None as the root",
-                  lambda: scalar.topological_order(None), TypeError, "a Value or a Tensor"))
+CASES.append(Case("graph.topological_order", "None as the root",
+                  lambda: graph.topological_order(None), TypeError, "a Value or a Tensor"))
 
 
 
