@@ -12,9 +12,10 @@ walk with rules that build a graph of their own.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-__all__ = ["topological_order", "propagate"]
+__all__ = ["topological_order", "propagate", "RULES", "rule", "OUT"]
 
 
 N = TypeVar("N")  # a graph node: anything hashable with a ``_prev`` tuple of inputs
@@ -78,3 +79,35 @@ def propagate(order: list[N]) -> None:
         grad = node.grad  # type: ignore[attr-defined]
         if node._prev and grad is not None:  # type: ignore[attr-defined]
             node._backward(grad)  # type: ignore[attr-defined]
+
+
+OUT = object()
+"""Stands for an operation's own output in the ``saved`` argument of ``Tensor.from_op``."""
+
+Rule = Callable[[Any, Any], tuple]
+
+RULES: dict[str, Rule] = {}
+"""The differentiable backward pass of each Tensor operation, keyed by the operation's name.
+
+A rule ``rule(out, g)`` receives an operation's output ``out`` (whose ``_prev`` holds the
+inputs) and ``g`` = dL/d(out) as a Tensor, and returns dL/d(input) for each input, in
+order, computed *with Tensor operations* (or None for an input that needs no gradient),
+so that :mod:`backprop_course.higher` can differentiate the backward pass itself. Each
+operation's rule is written beside the operation (``backprop_course/ops/``, ``nn.linear``,
+the losses); the exponent operations ``**2``, ``**0.5``, ... share ``"**"``.
+"""
+
+
+def rule(op: str) -> Callable[[Rule], Rule]:
+    """Register the decorated function as the rule of the operation named ``op``."""
+
+    if not isinstance(op, str) or not op:
+        raise TypeError(f"rule needs an operation name (a non-empty str), got {op!r}")
+
+    def register(fn: Rule) -> Rule:
+        if not callable(fn):
+            raise TypeError(f"a rule must be a function rule(out, g), got {type(fn).__name__}")
+        RULES[op] = fn
+        return fn
+
+    return register

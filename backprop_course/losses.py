@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .graph import rule
 from .layers import check_labels, log_softmax
 from .layers.dense import _float_array
 from .nn import _as_tensor
@@ -99,6 +100,12 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
     return out
 
 
+@rule("binary_cross_entropy")
+def _binary_cross_entropy_rule(out: Tensor, g: Tensor) -> tuple:
+    (z,), (y,) = out._prev, out._ctx
+    return (g * (z.sigmoid() - y) * (1.0 / z.size),)
+
+
 def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
     """Softmax + cross-entropy with integer labels, averaged over the batch.
 
@@ -146,3 +153,10 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
 
         out._backward = _backward
     return out
+
+
+@rule("cross_entropy")
+def _cross_entropy_rule(out: Tensor, g: Tensor) -> tuple:
+    (z,), (y,) = out._prev, out._ctx
+    onehot = np.eye(z.shape[1], dtype=z.dtype)[y]
+    return (g * (z.log_softmax(axis=1).exp() - onehot) * (1.0 / len(y)),)

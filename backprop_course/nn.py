@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import init as initialisers
+from .graph import rule
 from .layers.dense import _describe, _int_at_least
 from .tensor import Tensor
 
@@ -103,6 +104,17 @@ def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor
 
         out._backward = _backward
     return out
+
+
+
+@rule("linear")
+def _linear_rule(out: Tensor, g: Tensor) -> tuple:
+    x, W, *b = out._prev  # z = x W + b
+    dx = g @ W.T if x.requires_grad else None
+    dW = None
+    if W.requires_grad:
+        dW = x.reshape(-1, 1) @ g.reshape(1, -1) if x.ndim == 1 else x.T @ g
+    return (dx, dW, *[g if g.ndim == 1 else g.sum(axis=0) for _ in b])
 
 
 class Module:

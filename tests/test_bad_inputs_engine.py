@@ -11,7 +11,7 @@ import pytest
 from bad_inputs import Case, check, ids
 
 from backprop_course import checkpoint as ck
-from backprop_course import dual, gradcheck, graph, higher, nn, scalar, tensor
+from backprop_course import checks, dual, gradcheck, graph, higher, nn, scalar, tensor
 from backprop_course.dual import Dual
 from backprop_course.scalar import Value
 from backprop_course.tensor import BackwardError, Tensor
@@ -183,15 +183,15 @@ CASES = [
          TypeError, "backward grad must be real numbers"),
     Case("tensor.Tensor.backward", "nothing requires a gradient",
          lambda: Tensor([1.0]).sum().backward(), BackwardError, "does not require a gradient"),
-    Case("tensor.unbroadcast", "a gradient that is no broadcast of the shape",
+    Case("ops.broadcast.unbroadcast", "a gradient that is no broadcast of the shape",
          lambda: tensor.unbroadcast(np.ones((2, 3)), (4,)), ValueError,
          "is not a broadcast of the shape (4,)"),
-    Case("tensor.unbroadcast", "a gradient with fewer axes than the shape",
+    Case("ops.broadcast.unbroadcast", "a gradient with fewer axes than the shape",
          lambda: tensor.unbroadcast(np.ones(3), (1, 1, 3)), ValueError, "not a broadcast"),
-    Case("tensor.unbroadcast", "a list as the gradient",
+    Case("ops.broadcast.unbroadcast", "a list as the gradient",
          lambda: tensor.unbroadcast([[1.0, 2.0]], (2,)), TypeError, "needs an array as grad"),
-    Case("tensor.unbroadcast", "an int as the shape", lambda: tensor.unbroadcast(np.ones(3), 3),
-         TypeError, "needs a shape (a tuple of ints)"),
+    Case("ops.broadcast.unbroadcast", "an int as the shape",
+         lambda: tensor.unbroadcast(np.ones(3), 3), TypeError, "needs a shape (a tuple of ints)"),
     Case("tensor.check_saved", "a parameter changed in place after the forward pass",
          _changed_then_checked, BackwardError, "changed in place"),
     Case("graph.propagate", "a backward function that gives a gradient of the wrong shape",
@@ -486,6 +486,24 @@ CASES.append(Case("graph.topological_order", "None as the root",
 
 
 
+CASES += [
+    Case("checks.as_array", "strings", lambda: checks.as_array(["a", "b"]), TypeError,
+         "real numbers"),
+    Case("checks.check_callable", "a number as the function",
+         lambda: checks.check_callable(3, "f", "one Tensor"), TypeError, "must be a function"),
+    Case("checks.flag", "a string for a flag", lambda: checks.flag("yes", "keepdims"), TypeError,
+         "True or False"),
+    Case("checks.check_axis", "a float axis", lambda: checks.check_axis(1.5, 2), TypeError,
+         "axis must be an int"),
+    Case("checks.normalise_axes", "a repeated axis", lambda: checks.normalise_axes((0, -2), 2),
+         ValueError, "repeated axis"),
+    Case("graph.rule", "an operation name that is not a string", lambda: graph.rule(3),
+         TypeError, "operation name"),
+    Case("graph.rule", "a rule that is not a function", lambda: graph.rule("op")(3),
+         TypeError, "must be a function"),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
 def test_bad_input_is_refused_clearly(case: Case) -> None:
     check(case)
@@ -511,3 +529,4 @@ def test_the_refusals_leave_good_inputs_alone() -> None:
     # a leaf the output does not depend on still gets zeros (as jax.grad)
     w, z = Tensor([1.0], requires_grad=True), Tensor([2.0], requires_grad=True)
     assert higher.grad((w * 3.0).sum(), [w, z])[1].item() == 0.0
+
