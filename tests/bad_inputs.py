@@ -64,7 +64,7 @@ def ids(cases: list[Case]) -> list[str]:
 
 # Public callables that take no input a learner could get wrong, with the reason.
 NOTHING_TO_REFUSE: dict[str, str] = {
-    "tensor.BackwardError": "an exception type",
+    "saved.BackwardError": "an exception type",
     "tensor.no_grad": "a context manager without arguments",
     "descent.DivergenceWarning": "a warning type",
     "exercises.core.CheckResult": "the checker's verdict, made by the checker",

@@ -192,7 +192,7 @@ CASES = [
          lambda: tensor.unbroadcast([[1.0, 2.0]], (2,)), TypeError, "needs an array as grad"),
     Case("ops.broadcast.unbroadcast", "an int as the shape",
          lambda: tensor.unbroadcast(np.ones(3), 3), TypeError, "needs a shape (a tuple of ints)"),
-    Case("tensor.check_saved", "a parameter changed in place after the forward pass",
+    Case("saved.check_saved", "a parameter changed in place after the forward pass",
          _changed_then_checked, BackwardError, "changed in place"),
     Case("graph.propagate", "a backward function that gives a gradient of the wrong shape",
          _wrong_shape_backward, ValueError, "a gradient must have its tensor's shape"),
