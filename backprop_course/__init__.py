@@ -11,6 +11,9 @@ Modules
 -------
 scalar      :class:`Value`, scalar reverse-mode autodiff (chapter 3)
 tensor      :class:`Tensor`, reverse-mode autodiff on NumPy arrays (chapter 8)
+graph       the computational graph: topological order, the backward walk, the rules table
+ops         the operations of Tensor, each with its backward pass and its rule (chapters 8, 13)
+saved       refusing a backward pass whose saved data changed since the forward pass
 gradcheck   numerical gradients and gradient checking (every chapter)
 dual        forward mode: dual numbers, jvp (chapter 4)
 descent     plain gradient descent, returning the path of iterates (chapter 1)
@@ -24,10 +27,13 @@ train       the training loop, fit()
 parallel    data parallelism: a batch's gradient from shards in worker processes
 diagnostics gradient norms layer by layer, gradient clipping (chapter 11)
 landscape   many small networks trained at once; slices of the loss (chapter 11)
+sigmoid_nets the batched sigmoid-network trainer of chapters 9 and 11
 checkpoint  the memory of backprop, gradient checkpointing (chapter 11)
 higher      higher-order gradients: grad(create_graph=True), Hessian-vector products (ch. 13)
 symbolic    SymPy derivations shared by the chapters and the tests
 viz         figures shared by the chapters (imported on first use: it loads matplotlib)
+source      show_source: the package's own code, as the chapters print it
+checks      the argument checks the modules share
 experiments reproductions of published experiments: experiments.paper1986 (chapter 9)
 exercises   checkers for the exercises
 """
@@ -44,6 +50,7 @@ from . import (
     exercises,
     experiments,
     gradcheck,
+    graph,
     higher,
     init,
     landscape,
@@ -52,8 +59,10 @@ from . import (
     nn,
     optim,
     parallel,
+    scalar,
     source,
     symbolic,
+    tensor,
     train,
 )
 from .gradcheck import GradcheckReport, below, numerical_gradient, rel_error
@@ -67,14 +76,17 @@ __all__ = [
     "Tensor",
     "BackwardError",
     "no_grad",
-    "gradcheck",
     "GradcheckReport",
     "numerical_gradient",
     "rel_error",
     "below",
-    "symbolic",
-    "descent",
+    # modules, in the order of the list above
+    "scalar",
+    "tensor",
+    "graph",
+    "gradcheck",
     "dual",
+    "descent",
     "layers",
     "nn",
     "losses",
@@ -83,10 +95,16 @@ __all__ = [
     "data",
     "train",
     "parallel",
-    "exercises",
+    "diagnostics",
+    "landscape",
+    "checkpoint",
+    "higher",
+    "symbolic",
     "viz",
+    "source",
+    "experiments",
+    "exercises",
 ]
-__all__ += ["diagnostics", "landscape", "checkpoint", "experiments", "higher"]
 
 
 def __getattr__(name: str) -> Any:

@@ -35,17 +35,12 @@ from typing import Any
 
 import numpy as np
 
+from .checks import check_callable as _check_callable
+from .checks import flag as _flag
+from .graph import propagate, topological_order
 from .nn import Module
-from .scalar import topological_order
-from .tensor import (
-    BackwardError,
-    Tensor,
-    _check_callable,
-    _flag,
-    capture_operations,
-    check_saved,
-    propagate,
-)
+from .saved import BackwardError, check_saved
+from .tensor import Tensor, capture_operations
 
 __all__ = ["graph_nbytes", "peak_memory", "checkpoint", "checkpoint_sequential"]
 
@@ -53,7 +48,7 @@ __all__ = ["graph_nbytes", "peak_memory", "checkpoint", "checkpoint_sequential"]
 def graph_nbytes(root: Tensor, leaves: bool = False) -> int:
     """The bytes of the arrays held by the nodes of the graph that produced ``root``.
 
-    Walks :func:`~backprop_course.scalar.topological_order` and adds up
+    Walks :func:`~backprop_course.graph.topological_order` and adds up
     ``node.data.nbytes``. By default only computed nodes count (the activations
     the forward pass stores for the backward pass), not the leaves (inputs and
     parameters, which exist anyway). It is a lower bound of what the graph keeps:
@@ -195,7 +190,7 @@ def checkpoint(
     del y, created  # fn's graph is dropped here
     inputs = tuple(t for t in outside if t.requires_grad)
     inputs += tuple(p for p in params if p.requires_grad and all(p is not t for t in inputs))
-    out = Tensor._result(data, inputs, "checkpoint", saved=tuple(outside))
+    out = Tensor.from_op(data, inputs, "checkpoint", saved=tuple(outside))
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
@@ -204,7 +199,7 @@ def checkpoint(
             _check_recomputed(y, data)
             order, _ = _segment(y, again)
             check_saved(order)
-            y._accumulate(grad)  # ...for this backward pass, which stops at the inputs
+            y.accumulate_grad(grad)  # ...for this backward pass, which stops at the inputs
             propagate(order)
 
         out._backward = _backward

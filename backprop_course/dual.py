@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import _check_callable
+from .checks import check_callable as _check_callable
 
 __all__ = [
     "Dual",

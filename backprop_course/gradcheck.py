@@ -28,7 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, _as_array, _check_callable
+from .checks import as_array as _as_array
+from .checks import check_callable as _check_callable
+from .tensor import Tensor
 
 __all__ = ["numerical_gradient", "rel_error", "below", "gradcheck", "GradcheckReport"]
 

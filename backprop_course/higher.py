@@ -8,9 +8,10 @@ were computed, so they cannot be differentiated again.
 :func:`grad` walks the same graph in the same reverse topological order, but
 applies each operation's VJP *written with Tensor operations*. The gradients it
 returns are Tensors with graphs of their own (PyTorch's ``create_graph=True``),
-and differentiating them again gives second derivatives. The rules live here,
-in one table keyed by the operation's name (:data:`RULES`), so the first-order
-engine is untouched and exactly as fast as before.
+and differentiating them again gives second derivatives. Each operation's rule is
+written beside the operation itself (``backprop_course/ops/``, ``nn.linear``, the
+losses) and registered in one table keyed by the operation's name
+(:data:`~backprop_course.graph.RULES`), so the first-order engine stays as fast as it is.
 
 :func:`hvp` uses this for Pearlmutter's exact Hessian-vector product
 ``H v = ∇(∇f · v)``, at the cost of a few gradients and without ever forming
@@ -32,17 +33,14 @@ from typing import Any
 
 import numpy as np
 
+from .checks import as_array as _as_array
+from .checks import check_callable as _check_callable
+from .checks import flag as _flag
 from .gradcheck import _check_number
-from .scalar import topological_order
-from .tensor import (
-    BackwardError,
-    Tensor,
-    _as_array,
-    _check_callable,
-    _flag,
-    check_saved,
-    unbroadcast,
-)
+from .graph import RULES, topological_order
+from .graph import rule as graph_rule
+from .saved import BackwardError, check_saved
+from .tensor import Tensor
 
 __all__ = [
     "RULES",
@@ -56,15 +54,7 @@ __all__ = [
 
 Rule = Callable[[Tensor, Tensor], Sequence["Tensor | None"]]
 
-RULES: dict[str, Rule] = {}
-"""The graph-building VJP of each operation, keyed by the operation's name.
-
-A rule ``rule(out, g)`` receives an operation's output ``out`` (whose ``_prev``
-holds the inputs) and ``g`` = dL/d(out) as a Tensor, and returns dL/d(input) for
-each input, in order, computed *with Tensor operations* (or None for an input
-that needs no gradient). The exponent ops ``**2``, ``**0.5``, ... share ``"**"``.
-"""
-
+# RULES (from graph): the rule of every operation, registered beside the operation.
 
 def register_rule(op: str, rule: Rule | None = None) -> Any:
     """Register ``rule`` as the higher-order VJP of the operation named ``op``.
@@ -80,13 +70,7 @@ def register_rule(op: str, rule: Rule | None = None) -> Any:
     """
     if not isinstance(op, str) or not op:
         raise TypeError(f"register_rule needs an operation name (a str), got {op!r}")
-
-    def add(fn: Rule) -> Rule:
-        if not callable(fn):
-            raise TypeError(f"a rule must be callable rule(out, g), got {type(fn).__name__}")
-        RULES[op] = fn
-        return fn
-
+    add = graph_rule(op)  # the same table as the package's own @rule beside each operation
     return add if rule is None else add(rule)
 
 
@@ -98,7 +82,8 @@ def _rule_for(node: Tensor) -> Rule:
         raise NotImplementedError(
             f"no higher-order rule for the operation {op!r}: grad() needs every operation's "
             f"backward pass written with Tensor operations. Build the function from operations "
-            f"that have one ({known}), or register one with "
+            f"that have one ({known}), or give it one: beside an operation of the package with "
+            f"@backprop_course.graph.rule({op!r}), for your own operation with "
             f"backprop_course.higher.register_rule({op!r}, rule)"
         )
     return rule
@@ -152,7 +137,7 @@ def grad(
     TypeError
         If ``inputs`` is not a Tensor or a list of them, or ``create_graph`` not a bool.
     NotImplementedError
-        If the graph holds an operation without a rule in :data:`RULES`.
+        If the graph holds an operation without a rule in :data:`~backprop_course.graph.RULES`.
     """
     single = isinstance(inputs, Tensor)
     xs = _check_inputs([inputs] if single else inputs)
@@ -486,163 +471,3 @@ def _check_vectors(vectors: Any, leaves: list[Tensor], single: bool) -> list[np.
             raise ValueError(f"vector {i} has shape {arr.shape}, but its input has shape {x.shape}")
         checked.append(arr)
     return checked
-
-
-# ----------------------------------------------------------------- rules
-# Each rule is the first-order backward function of tensor.py (or nn.py,
-# losses.py) written again with Tensor operations: wherever the first-order
-# rule reads an array (other.data, the saved output), this one uses the Tensor,
-# so that the result remembers how it depends on the inputs.
-
-
-@register_rule("+")
-def _add(out: Tensor, g: Tensor) -> tuple:
-    a, b = out._prev
-    return unbroadcast(g, a.shape), unbroadcast(g, b.shape)
-
-
-@register_rule("-")
-def _sub(out: Tensor, g: Tensor) -> tuple:
-    a, b = out._prev
-    return unbroadcast(g, a.shape), unbroadcast(-g, b.shape)
-
-
-@register_rule("*")
-def _mul(out: Tensor, g: Tensor) -> tuple:
-    a, b = out._prev
-    return unbroadcast(g * b, a.shape), unbroadcast(g * a, b.shape)
-
-
-@register_rule("/")
-def _div(out: Tensor, g: Tensor) -> tuple:
-    a, b = out._prev  # d(a/b)/db = -a/b^2 = -out/b
-    return unbroadcast(g / b, a.shape), unbroadcast(-g * out / b, b.shape)
-
-
-@register_rule("**")
-def _pow(out: Tensor, g: Tensor) -> tuple:
-    (a,), (n,) = out._prev, out._ctx
-    if n == 0:
-        return (g * 0.0,)
-    return (g * (n * a ** (n - 1)),)
-
-
-def _swap_last(t: Tensor) -> Tensor:
-    return t.transpose(*range(t.ndim - 2), t.ndim - 1, t.ndim - 2)
-
-
-@register_rule("@")
-def _matmul(out: Tensor, g: Tensor) -> tuple:
-    a, b = out._prev
-    a2 = a.reshape(1, a.shape[0]) if a.ndim == 1 else a
-    b2 = b.reshape(b.shape[0], 1) if b.ndim == 1 else b
-    if b.ndim == 1:
-        g = g.reshape(*g.shape, 1)
-    if a.ndim == 1:
-        g = g.reshape(*g.shape[:-1], 1, g.shape[-1])
-    da = db = None
-    if a.requires_grad:  # dL/dA = dL/dC B^T
-        da = unbroadcast(g @ _swap_last(b2), a2.shape).reshape(a.shape)
-    if b.requires_grad:  # dL/dB = A^T dL/dC
-        db = unbroadcast(_swap_last(a2) @ g, b2.shape).reshape(b.shape)
-    return da, db
-
-
-@register_rule("exp")
-def _exp(out: Tensor, g: Tensor) -> tuple:
-    return (g * out,)
-
-
-@register_rule("log")
-def _log(out: Tensor, g: Tensor) -> tuple:
-    return (g / out._prev[0],)
-
-
-@register_rule("tanh")
-def _tanh(out: Tensor, g: Tensor) -> tuple:
-    return (g * (1.0 - out * out),)
-
-
-@register_rule("sigmoid")
-def _sigmoid(out: Tensor, g: Tensor) -> tuple:
-    return (g * (out * (1.0 - out)),)
-
-
-@register_rule("relu")
-def _relu(out: Tensor, g: Tensor) -> tuple:
-    a = out._prev[0]  # the slope is a constant 0 or 1: its own derivative is 0
-    return (g * (a.data > 0).astype(a.dtype),)
-
-
-@register_rule("log_softmax")
-def _log_softmax(out: Tensor, g: Tensor) -> tuple:
-    (axis,) = out._ctx
-    return (g - out.exp() * g.sum(axis=axis, keepdims=True),)
-
-
-@register_rule("sum")
-def _sum(out: Tensor, g: Tensor) -> tuple:
-    (a,), (axes, keepdims) = out._prev, out._ctx
-    if not keepdims:
-        g = g.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
-    return (g + np.zeros(a.shape, a.dtype),)  # broadcast back to a's shape
-
-
-@register_rule("reshape")
-def _reshape(out: Tensor, g: Tensor) -> tuple:
-    return (g.reshape(out._prev[0].shape),)
-
-
-@register_rule("transpose")
-def _transpose(out: Tensor, g: Tensor) -> tuple:
-    (inverse,) = out._ctx
-    return (g.transpose(inverse),)
-
-
-@register_rule("index")
-def _index(out: Tensor, g: Tensor) -> tuple:
-    (index,) = out._ctx
-    return (_scatter_add(g, index, out._prev[0].shape),)
-
-
-def _scatter_add(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
-    """A zero Tensor of ``shape`` with ``g`` added at ``index``: indexing's VJP, as an op."""
-    full = np.zeros(shape, g.dtype)
-    np.add.at(full, index, g.data)
-    out = Tensor._result(full, (g,), "scatter_add", ctx=(index,), saved=())
-    if out.requires_grad:
-
-        def _backward(grad: np.ndarray) -> None:
-            g._accumulate(np.array(grad[index], copy=True))
-
-        out._backward = _backward
-    return out
-
-
-@register_rule("scatter_add")
-def _scatter(out: Tensor, g: Tensor) -> tuple:
-    (index,) = out._ctx
-    return (g[index],)
-
-
-@register_rule("linear")
-def _linear(out: Tensor, g: Tensor) -> tuple:
-    x, W, *b = out._prev  # z = x W + b
-    dx = g @ W.T if x.requires_grad else None
-    dW = None
-    if W.requires_grad:
-        dW = x.reshape(-1, 1) @ g.reshape(1, -1) if x.ndim == 1 else x.T @ g
-    return (dx, dW, *[g if g.ndim == 1 else g.sum(axis=0) for _ in b])
-
-
-@register_rule("cross_entropy")
-def _cross_entropy(out: Tensor, g: Tensor) -> tuple:
-    (z,), (y,) = out._prev, out._ctx
-    onehot = np.eye(z.shape[1], dtype=z.dtype)[y]
-    return (g * (z.log_softmax(axis=1).exp() - onehot) * (1.0 / len(y)),)
-
-
-@register_rule("binary_cross_entropy")
-def _binary_cross_entropy(out: Tensor, g: Tensor) -> tuple:
-    (z,), (y,) = out._prev, out._ctx
-    return (g * (z.sigmoid() - y) * (1.0 / z.size),)

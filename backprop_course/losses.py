@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .graph import rule
 from .layers import check_labels, log_softmax
 from .layers.dense import _float_array
 from .nn import _as_tensor
@@ -86,17 +87,23 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
     z = logits.data
     loss = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
     # ctx keeps the targets for second derivatives (chapter 13)
-    out = Tensor._result(np.asarray(loss.mean()), (logits,), "binary_cross_entropy", ctx=(y,),
+    out = Tensor.from_op(np.asarray(loss.mean()), (logits,), "binary_cross_entropy", ctx=(y,),
                          saved=(logits,))
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
             # sigma(z): cannot overflow, but accurate only in absolute terms (chapter 6)
             p = 0.5 * (1.0 + np.tanh(0.5 * z))
-            logits._accumulate(grad * (p - y) / z.size)
+            logits.accumulate_grad(grad * (p - y) / z.size)
 
         out._backward = _backward
     return out
+
+
+@rule("binary_cross_entropy")
+def _binary_cross_entropy_rule(out: Tensor, g: Tensor) -> tuple:
+    (z,), (y,) = out._prev, out._ctx
+    return (g * (z.sigmoid() - y) * (1.0 / z.size),)
 
 
 def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
@@ -115,7 +122,7 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
     ------
     TypeError
         If the logits are not real numbers, or the labels are not integers (see
-        :func:`~backprop_course.layers.check_labels`).
+        :func:`~backprop_course.layers.dense.check_labels`).
     ValueError
         If the logits are not (N, C) with N, C >= 1, the batch sizes differ, or a label
         is out of range.
@@ -135,14 +142,21 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
     rows = np.arange(n)
     loss = 0.0 - logp[rows, y].sum() / n  # 0.0 - x: a perfect fit gives 0.0, not -0.0
     # ctx keeps the labels for second derivatives (chapter 13)
-    out = Tensor._result(np.asarray(loss), (logits,), "cross_entropy", ctx=(y,), saved=())
+    out = Tensor.from_op(np.asarray(loss), (logits,), "cross_entropy", ctx=(y,), saved=())
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
             dlogits = np.exp(logp)  # softmax(z)
             dlogits[rows, y] -= 1.0  # p - onehot(y)
             dlogits *= float(grad) / n  # the mean's 1/N, times dL/d(loss)
-            logits._accumulate(dlogits, owned=True)
+            logits.accumulate_grad(dlogits, owned=True)
 
         out._backward = _backward
     return out
+
+
+@rule("cross_entropy")
+def _cross_entropy_rule(out: Tensor, g: Tensor) -> tuple:
+    (z,), (y,) = out._prev, out._ctx
+    onehot = np.eye(z.shape[1], dtype=z.dtype)[y]
+    return (g * (z.log_softmax(axis=1).exp() - onehot) * (1.0 / len(y)),)

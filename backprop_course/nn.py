@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import init as initialisers
+from .graph import rule
 from .layers.dense import _describe, _int_at_least
 from .tensor import Tensor
 
@@ -85,24 +86,35 @@ def linear(x: Tensor | np.ndarray, W: Tensor, b: Tensor | None = None) -> Tensor
         z += b.data
     prev = (x, W) if b is None else (x, W, b)
     needs = (W,) * x.requires_grad + (x,) * W.requires_grad  # dx = g W^T, dW = x^T g
-    out = Tensor._result(z, prev, "linear", saved=needs)
+    out = Tensor.from_op(z, prev, "linear", saved=needs)
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:  # grad = dL/dz = delta
             # each result below is a new array: owned=True spares a copy
             if x.requires_grad:
-                x._accumulate(grad @ Wd.T, owned=True)  # dx = delta W^T
+                x.accumulate_grad(grad @ Wd.T, owned=True)  # dx = delta W^T
             if W.requires_grad:
                 dW = np.outer(xd, grad) if xd.ndim == 1 else xd.T @ grad  # dW = x^T delta
-                W._accumulate(dW, owned=True)
+                W.accumulate_grad(dW, owned=True)
             if b is not None and b.requires_grad:
                 if grad.ndim == 1:
-                    b._accumulate(grad)
+                    b.accumulate_grad(grad)
                 else:
-                    b._accumulate(grad.sum(axis=0), owned=True)  # db = sum of delta
+                    b.accumulate_grad(grad.sum(axis=0), owned=True)  # db = sum of delta
 
         out._backward = _backward
     return out
+
+
+
+@rule("linear")
+def _linear_rule(out: Tensor, g: Tensor) -> tuple:
+    x, W, *b = out._prev  # z = x W + b
+    dx = g @ W.T if x.requires_grad else None
+    dW = None
+    if W.requires_grad:
+        dW = x.reshape(-1, 1) @ g.reshape(1, -1) if x.ndim == 1 else x.T @ g
+    return (dx, dW, *[g if g.ndim == 1 else g.sum(axis=0) for _ in b])
 
 
 class Module:

@@ -23,58 +23,22 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 
-__all__ = ["Value", "dot", "topological_order"]
+from .graph import propagate, topological_order
 
-
-N = TypeVar("N")  # a graph node: anything hashable with a ``_prev`` tuple of inputs
+__all__ = ["Value", "dot", "topological_order"]  # topological_order: from .graph, kept here
 
 
-def topological_order(root: N) -> list[N]:
-    """Return every node that ``root`` depends on, inputs before the nodes that use them.
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"{old} is now called {new}; the old name will be removed in the next release",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
-    The walk is a depth-first search written with an explicit stack instead of
-    recursion, so a graph that is a chain of a million nodes is fine (a recursive
-    version hits Python's recursion limit at about a thousand).
 
-    Parameters
-    ----------
-    root
-        Any node with a ``_prev`` tuple of input nodes (a :class:`Value` or a
-        :class:`~backprop_course.tensor.Tensor`).
-
-    Returns
-    -------
-    list
-        The nodes in topological order: each node comes after all of its inputs,
-        and ``root`` comes last. The backward pass walks this list in reverse.
-    """
-    if not isinstance(getattr(root, "_prev", None), tuple):
-        raise TypeError(
-            f"topological_order needs a graph node (a Value or a Tensor), got "
-            f"{type(root).__name__}"
-        )
-    order: list[N] = []
-    visited: set[N] = {root}
-    # Each stack entry is a node and an iterator over its inputs. The top node
-    # is emitted once its iterator is exhausted, i.e. after all of its inputs.
-    # A leaf (no inputs) is emitted at once, without a trip through the stack.
-    stack = [(root, iter(root._prev))]  # type: ignore[attr-defined]
-    while stack:
-        node, inputs = stack[-1]
-        for child in inputs:
-            if child not in visited:
-                visited.add(child)
-                if child._prev:  # type: ignore[attr-defined]
-                    stack.append((child, iter(child._prev)))  # type: ignore[attr-defined]
-                    break
-                order.append(child)
-        else:
-            stack.pop()
-            order.append(node)
-    return order
 
 
 def _no_backward(grad: float) -> None:
@@ -140,8 +104,15 @@ class Value:
         self._backward: Callable[[float], None] = _no_backward
 
     @classmethod
-    def _result(cls, data: float, prev: tuple[Value, ...], op: str) -> Value:
-        """Make the output node of an operation (no input checks: data is ours)."""
+    def from_op(cls, data: float, prev: tuple[Value, ...], op: str) -> Value:
+        """The output node of an operation: its value, its inputs and the operation's name.
+
+        This is how every operation below makes its output, and how you add your own
+        (chapter 3): compute the value, make the node with ``Value.from_op(value,
+        (inputs...), "name")``, then give it a ``_backward(grad)`` that adds
+        ``grad * d(out)/d(input)`` into each input's ``.grad``. ``data`` is not
+        checked: it is the result of an operation on Values, already a float.
+        """
         out = cls.__new__(cls)
         out.data = data
         out.grad = 0.0
@@ -151,13 +122,19 @@ class Value:
         out._backward = _no_backward
         return out
 
+    @classmethod
+    def _result(cls, data: float, prev: tuple[Value, ...], op: str) -> Value:
+        """Deprecated name of :meth:`from_op` (it will be removed in the next release)."""
+        _deprecated("Value._result", "Value.from_op")
+        return cls.from_op(data, prev, op)
+
     # ------------------------------------------------------------------ ops
     # Each operation computes its output, then defines the local chain rule:
     # given grad = dL/d(out), add dL/d(input) = grad * d(out)/d(input).
 
     def __add__(self, other: Value | float) -> Value:
         other = _as_value(other, "+")
-        out = Value._result(self.data + other.data, (self, other), "+")
+        out = Value.from_op(self.data + other.data, (self, other), "+")
 
         def _backward(grad: float) -> None:
             self.grad += grad  # d(a + b)/da = 1
@@ -169,7 +146,7 @@ class Value:
     def __mul__(self, other: Value | float) -> Value:
         other = _as_value(other, "*")
         a, b = self.data, other.data  # the numbers this node saw
-        out = Value._result(a * b, (self, other), "*")
+        out = Value.from_op(a * b, (self, other), "*")
 
         def _backward(grad: float) -> None:
             self.grad += grad * b  # d(a b)/da = b
@@ -209,7 +186,7 @@ class Value:
                 f"{self.data} ** {exponent} is not a real number "
                 "(a negative base needs an integer exponent)"
             )
-        out = Value._result(data, (self,), f"**{exponent:g}")
+        out = Value.from_op(data, (self,), f"**{exponent:g}")
 
         def _backward(grad: float) -> None:
             if exponent == 0:  # a^0 = 1 is constant, even at a = 0
@@ -234,7 +211,7 @@ class Value:
             e = math.exp(self.data)
         except OverflowError:
             raise OverflowError(f"exp({self.data}) overflows a float") from None
-        out = Value._result(e, (self,), "exp")
+        out = Value.from_op(e, (self,), "exp")
 
         def _backward(grad: float) -> None:
             self.grad += grad * e  # d(e^a)/da = e^a
@@ -247,7 +224,7 @@ class Value:
         if self.data <= 0:
             raise ValueError(f"log needs a positive number, got {self.data}")
         a = self.data
-        out = Value._result(math.log(a), (self,), "log")
+        out = Value.from_op(math.log(a), (self,), "log")
 
         def _backward(grad: float) -> None:
             self.grad += grad / a  # d(log a)/da = 1/a
@@ -258,7 +235,7 @@ class Value:
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
         t = math.tanh(self.data)
-        out = Value._result(t, (self,), "tanh")
+        out = Value.from_op(t, (self,), "tanh")
 
         def _backward(grad: float) -> None:
             self.grad += grad * (1.0 - t * t)  # d(tanh a)/da = 1 - tanh(a)^2
@@ -273,7 +250,7 @@ class Value:
         else:
             e = math.exp(self.data)
             s = e / (1.0 + e)
-        out = Value._result(s, (self,), "sigmoid")
+        out = Value.from_op(s, (self,), "sigmoid")
 
         def _backward(grad: float) -> None:
             self.grad += grad * s * (1.0 - s)  # sigma'(z) = sigma(z)(1 - sigma(z))
@@ -284,7 +261,7 @@ class Value:
     def relu(self) -> Value:
         """max(0, a). At a = 0 the derivative is taken to be 0."""
         positive = self.data > 0
-        out = Value._result(self.data if positive else 0.0, (self,), "relu")
+        out = Value.from_op(self.data if positive else 0.0, (self,), "relu")
 
         def _backward(grad: float) -> None:
             if positive:
@@ -349,8 +326,7 @@ class Value:
                 if node._prev:
                     node.grad = 0.0
             self.grad = 1.0 if self._prev else self.grad + 1.0
-            for node in reversed(order):
-                node._backward(node.grad)
+            propagate(order)  # each node's _backward, from the output back
         finally:
             if collecting:
                 gc.enable()
@@ -443,7 +419,7 @@ def dot(weights: Sequence[Value | float], inputs: Sequence[Value | float],
     pairs += [(v, c) for v, c in zip(inputs, w, strict=True) if isinstance(v, Value)]
     if isinstance(bias, Value):
         pairs.append((bias, 1.0))
-    out = Value._result(total, tuple(v for v, _ in pairs), "dot")
+    out = Value.from_op(total, tuple(v for v, _ in pairs), "dot")
 
     def _backward(grad: float) -> None:
         for v, c in pairs:

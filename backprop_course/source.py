@@ -43,7 +43,7 @@ def source_bundle(obj: object, width: int = 78) -> dict[str, str]:
     import textwrap
 
     # viz's check of a count, imported here so that `import backprop_course` does not load
-    # matplotlib (until backprop_course.checks holds the shared checks)
+    # matplotlib (it belongs in backprop_course.checks, with the other shared checks)
     from .viz._common import _count
 
     width = _count(width, "source_bundle", "width")

@@ -29,7 +29,7 @@ class Case:
     """One bad input for one public function.
 
     ``name`` is the function's public name as ``module.function`` relative to the package
-    (``"tensor.Tensor"``, ``"layers.conv.im2col"``, ``"Tensor.reshape"`` for a method);
+    (``"tensor.Tensor"``, ``"layers.conv.im2col"``, ``"tensor.Tensor.reshape"`` for a method);
     ``call`` makes the bad call; ``error`` is the exception type it must raise and
     ``phrase`` a piece of its message (compared case-insensitively); ``what`` names the
     bad input (it becomes the test id).
@@ -64,11 +64,10 @@ def ids(cases: list[Case]) -> list[str]:
 
 # Public callables that take no input a learner could get wrong, with the reason.
 NOTHING_TO_REFUSE: dict[str, str] = {
-    "tensor.BackwardError": "an exception type",
+    "saved.BackwardError": "an exception type",
     "tensor.no_grad": "a context manager without arguments",
     "descent.DivergenceWarning": "a warning type",
     "exercises.core.CheckResult": "the checker's verdict, made by the checker",
-    "exercises.core.Output": "a record made by the checker",
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 from bad_inputs import Case, check, ids
 
 from backprop_course import checkpoint as ck
-from backprop_course import dual, gradcheck, higher, nn, scalar, tensor
+from backprop_course import checks, dual, gradcheck, graph, higher, nn, scalar, tensor
 from backprop_course.dual import Dual
 from backprop_course.scalar import Value
 from backprop_course.tensor import BackwardError, Tensor
@@ -33,17 +33,17 @@ def _changed_then_checked() -> None:
     w = Tensor([1.0, 2.0], requires_grad=True)
     y = w.log().sum()
     w.data[:] = 5.0
-    tensor.check_saved(scalar.topological_order(y))
+    tensor.check_saved(graph.topological_order(y))
 
 
 def _wrong_shape_backward() -> None:
     """A hand-written operation whose backward forgets to sum a broadcast."""
     x = Tensor([1.0, 2.0], requires_grad=True)
-    out = Tensor._result(x.data * 2, (x,), "double")
-    out._backward = lambda g: x._accumulate(np.ones(3))
-    order = scalar.topological_order(out)
+    out = Tensor.from_op(x.data * 2, (x,), "double")
+    out._backward = lambda g: x.accumulate_grad(np.ones(3))
+    order = graph.topological_order(out)
     out.grad = np.ones(2)
-    tensor.propagate(order)
+    graph.propagate(order)
 
 
 def _overflowed_value_backward() -> None:
@@ -183,18 +183,18 @@ CASES = [
          TypeError, "backward grad must be real numbers"),
     Case("tensor.Tensor.backward", "nothing requires a gradient",
          lambda: Tensor([1.0]).sum().backward(), BackwardError, "does not require a gradient"),
-    Case("tensor.unbroadcast", "a gradient that is no broadcast of the shape",
+    Case("ops.broadcast.unbroadcast", "a gradient that is no broadcast of the shape",
          lambda: tensor.unbroadcast(np.ones((2, 3)), (4,)), ValueError,
          "is not a broadcast of the shape (4,)"),
-    Case("tensor.unbroadcast", "a gradient with fewer axes than the shape",
+    Case("ops.broadcast.unbroadcast", "a gradient with fewer axes than the shape",
          lambda: tensor.unbroadcast(np.ones(3), (1, 1, 3)), ValueError, "not a broadcast"),
-    Case("tensor.unbroadcast", "a list as the gradient",
+    Case("ops.broadcast.unbroadcast", "a list as the gradient",
          lambda: tensor.unbroadcast([[1.0, 2.0]], (2,)), TypeError, "needs an array as grad"),
-    Case("tensor.unbroadcast", "an int as the shape", lambda: tensor.unbroadcast(np.ones(3), 3),
-         TypeError, "needs a shape (a tuple of ints)"),
-    Case("tensor.check_saved", "a parameter changed in place after the forward pass",
+    Case("ops.broadcast.unbroadcast", "an int as the shape",
+         lambda: tensor.unbroadcast(np.ones(3), 3), TypeError, "needs a shape (a tuple of ints)"),
+    Case("saved.check_saved", "a parameter changed in place after the forward pass",
          _changed_then_checked, BackwardError, "changed in place"),
-    Case("tensor.propagate", "a backward function that gives a gradient of the wrong shape",
+    Case("graph.propagate", "a backward function that gives a gradient of the wrong shape",
          _wrong_shape_backward, ValueError, "a gradient must have its tensor's shape"),
     # ------------------------------------------------------------------ scalar
     Case("scalar.Value", "a string", lambda: Value("2"), TypeError, "real number"),
@@ -480,10 +480,30 @@ def _grad_of_recomputed() -> object:
 # Public functions that cannot refuse bad input yet: their code is being optimised in
 # another worktree (the backward walk), so a check is added there afterwards.
 
-CASES.append(Case("scalar.topological_order", "None as the root",
-                  lambda: scalar.topological_order(None), TypeError, "a Value or a Tensor"))
+CASES.append(Case("graph.topological_order", "None as the root",
+                  lambda: graph.topological_order(None), TypeError, "a Value or a Tensor"))
 
 
+
+
+CASES += [
+    Case("checks.as_array", "strings", lambda: checks.as_array(["a", "b"]), TypeError,
+         "real numbers"),
+    Case("checks.check_callable", "a number as the function",
+         lambda: checks.check_callable(3, "f", "one Tensor"), TypeError, "must be a function"),
+    Case("checks.flag", "a string for a flag", lambda: checks.flag("yes", "keepdims"), TypeError,
+         "True or False"),
+    Case("checks.check_axis", "a float axis", lambda: checks.check_axis(1.5, 2), TypeError,
+         "axis must be an int"),
+    Case("checks.normalise_axes", "a repeated axis", lambda: checks.normalise_axes((0, -2), 2),
+         ValueError, "repeated axis"),
+    Case("graph.rule", "an operation name that is not a string", lambda: graph.rule(3),
+         TypeError, "operation name"),
+    Case("graph.rule", "a rule that is not a function", lambda: graph.rule("op")(3),
+         TypeError, "must be callable"),
+    Case("graph.propagate", "a tensor instead of the list of nodes",
+         lambda: graph.propagate(Tensor([1.0, 2.0])), TypeError, "topological_order returns"),
+]
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
@@ -511,3 +531,4 @@ def test_the_refusals_leave_good_inputs_alone() -> None:
     # a leaf the output does not depend on still gets zeros (as jax.grad)
     w, z = Tensor([1.0], requires_grad=True), Tensor([2.0], requires_grad=True)
     assert higher.grad((w * 3.0).sum(), [w, z])[1].item() == 0.0
+

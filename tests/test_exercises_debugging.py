@@ -20,7 +20,7 @@ SEEDS = [0, 1, 2, 3, 4]
 
 
 def _node(data, inputs, op, backward):
-    out = Tensor._result(data, inputs, op)
+    out = Tensor.from_op(data, inputs, op)
     out._backward = backward
     return out
 
@@ -28,17 +28,17 @@ def _node(data, inputs, op, backward):
 # ------------------------------------------------------------------ sigmoid_node
 def sigmoid_node(x):
     s = 1 / (1 + np.exp(-x.data))
-    return _node(s, (x,), "sigmoid", lambda grad: x._accumulate(grad * s * (1 - s)))
+    return _node(s, (x,), "sigmoid", lambda grad: x.accumulate_grad(grad * s * (1 - s)))
 
 
 def sigmoid_node_by_tanh(x):
     """Another correct answer: sigma(x) = (1 + tanh(x / 2)) / 2, which never overflows."""
     s = 0.5 * (1.0 + np.tanh(0.5 * x.data))
-    out = Tensor._result(s, (x,), "sigmoid")
+    out = Tensor.from_op(s, (x,), "sigmoid")
 
     def _backward(grad):
         if x.requires_grad:
-            x._accumulate(grad * s * (1.0 - s))
+            x.accumulate_grad(grad * s * (1.0 - s))
 
     out._backward = _backward
     return out
@@ -50,7 +50,7 @@ def sigmoid_node_from_package(x):
 
 def sigmoid_node_buggy(x):  # the chapter's planted bugs: slope of x, and = for +=
     s = 1 / (1 + np.exp(-x.data))
-    out = Tensor._result(s, (x,), "sigmoid")
+    out = Tensor.from_op(s, (x,), "sigmoid")
 
     def _backward(grad):
         x.grad = grad * x.data * (1 - x.data)
@@ -61,7 +61,7 @@ def sigmoid_node_buggy(x):  # the chapter's planted bugs: slope of x, and = for 
 
 def sigmoid_node_assigns(x):  # the slope fixed, the assignment left
     s = 1 / (1 + np.exp(-x.data))
-    out = Tensor._result(s, (x,), "sigmoid")
+    out = Tensor.from_op(s, (x,), "sigmoid")
 
     def _backward(grad):
         x.grad = grad * s * (1 - s)
@@ -72,11 +72,11 @@ def sigmoid_node_assigns(x):  # the slope fixed, the assignment left
 
 def sigmoid_node_wrong_slope(x):  # the assignment fixed, the slope left
     s = 1 / (1 + np.exp(-x.data))
-    return _node(s, (x,), "sigmoid", lambda grad: x._accumulate(grad * x.data * (1 - x.data)))
+    return _node(s, (x,), "sigmoid", lambda grad: x.accumulate_grad(grad * x.data * (1 - x.data)))
 
 
 def sigmoid_node_no_backward(x):
-    return Tensor._result(1 / (1 + np.exp(-x.data)), (x,), "sigmoid")
+    return Tensor.from_op(1 / (1 + np.exp(-x.data)), (x,), "sigmoid")
 
 
 def sigmoid_node_detached(x):
@@ -86,9 +86,9 @@ def sigmoid_node_detached(x):
 # ------------------------------------------------------------------- linear_node
 def linear_node(x, W, b):
     def _backward(grad):
-        x._accumulate(grad @ W.data.T)
-        W._accumulate(x.data.T @ grad)
-        b._accumulate(grad.sum(axis=0))
+        x.accumulate_grad(grad @ W.data.T)
+        W.accumulate_grad(x.data.T @ grad)
+        b.accumulate_grad(grad.sum(axis=0))
 
     return _node(x.data @ W.data + b.data, (x, W, b), "linear", _backward)
 
@@ -99,18 +99,18 @@ def linear_node_from_ops(x, W, b):
 
 def linear_node_buggy(x, W, b):  # the chapter's planted bugs: no transpose, no sum
     def _backward(grad):
-        x._accumulate(grad @ W.data)
-        W._accumulate(x.data.T @ grad)
-        b._accumulate(grad)
+        x.accumulate_grad(grad @ W.data)
+        W.accumulate_grad(x.data.T @ grad)
+        b.accumulate_grad(grad)
 
     return _node(x.data @ W.data + b.data, (x, W, b), "linear", _backward)
 
 
 def linear_node_no_sum(x, W, b):  # the transpose fixed, the sum left
     def _backward(grad):
-        x._accumulate(grad @ W.data.T)
-        W._accumulate(x.data.T @ grad)
-        b._accumulate(grad)
+        x.accumulate_grad(grad @ W.data.T)
+        W.accumulate_grad(x.data.T @ grad)
+        b.accumulate_grad(grad)
 
     return _node(x.data @ W.data + b.data, (x, W, b), "linear", _backward)
 
@@ -126,9 +126,9 @@ def linear_node_assigns(x, W, b):
 
 def linear_node_mean(x, W, b):  # a mean where a sum belongs: right shape, wrong values
     def _backward(grad):
-        x._accumulate(grad @ W.data.T)
-        W._accumulate(x.data.T @ grad)
-        b._accumulate(grad.mean(axis=0))
+        x.accumulate_grad(grad @ W.data.T)
+        W.accumulate_grad(x.data.T @ grad)
+        b.accumulate_grad(grad.mean(axis=0))
 
     return _node(x.data @ W.data + b.data, (x, W, b), "linear", _backward)
 
@@ -136,7 +136,7 @@ def linear_node_mean(x, W, b):  # a mean where a sum belongs: right shape, wrong
 # ------------------------------------------------------------------ softmax_node
 def _softmax_backward(z, p):
     def _backward(grad):
-        z._accumulate(p * (grad - (grad * p).sum(axis=-1, keepdims=True)))
+        z.accumulate_grad(p * (grad - (grad * p).sum(axis=-1, keepdims=True)))
 
     return _backward
 
@@ -159,7 +159,7 @@ def softmax_node_buggy(z):  # the chapter's planted bug: exp overflows
 
 def softmax_node_wrong_backward(z):  # stable, but the Jacobian's off-diagonal is missing
     p = softmax_rows(z.data)
-    return _node(p, (z,), "softmax", lambda grad: z._accumulate(grad * p * (1 - p)))
+    return _node(p, (z,), "softmax", lambda grad: z.accumulate_grad(grad * p * (1 - p)))
 
 
 def softmax_node_assigns(z):

@@ -15,7 +15,7 @@ from backprop_course.exercises.computational_graphs import fanout_loss
 
 
 def value_sin(v: bc.Value) -> bc.Value:
-    out = bc.Value._result(math.sin(v.data), (v,), "sin")
+    out = bc.Value.from_op(math.sin(v.data), (v,), "sin")
 
     def _backward(grad: float) -> None:
         v.grad += grad * math.cos(v.data)
@@ -75,7 +75,7 @@ SOLUTIONS = {
 
 
 def sin_overwrites(v: bc.Value) -> bc.Value:
-    out = bc.Value._result(math.sin(v.data), (v,), "sin")
+    out = bc.Value.from_op(math.sin(v.data), (v,), "sin")
 
     def _backward(grad: float) -> None:
         v.grad = grad * math.cos(v.data)  # the classic bug: = instead of +=
@@ -85,7 +85,7 @@ def sin_overwrites(v: bc.Value) -> bc.Value:
 
 
 def sin_wrong_sign(v: bc.Value) -> bc.Value:
-    out = bc.Value._result(math.sin(v.data), (v,), "sin")
+    out = bc.Value.from_op(math.sin(v.data), (v,), "sin")
 
     def _backward(grad: float) -> None:
         v.grad -= grad * math.cos(v.data)
@@ -95,7 +95,7 @@ def sin_wrong_sign(v: bc.Value) -> bc.Value:
 
 
 def sin_no_backward(v: bc.Value) -> bc.Value:
-    return bc.Value._result(math.sin(v.data), (v,), "sin")
+    return bc.Value.from_op(math.sin(v.data), (v,), "sin")
 
 
 def sin_forgets_its_input(v: bc.Value) -> bc.Value:
@@ -103,7 +103,7 @@ def sin_forgets_its_input(v: bc.Value) -> bc.Value:
 
 
 def sin_uses_cos(v: bc.Value) -> bc.Value:
-    out = bc.Value._result(math.cos(v.data), (v,), "sin")
+    out = bc.Value.from_op(math.cos(v.data), (v,), "sin")
     out._backward = lambda grad: None
     return out
 

@@ -35,14 +35,14 @@ def log_softmax_backward(x, g):
 
 def _squared_difference(a, b, reduce=True, factor=2.0):
     diff = a.data - b.data
-    out = Tensor._result(diff**2, (a, b), "sqdiff")
+    out = Tensor.from_op(diff**2, (a, b), "sqdiff")
 
     def _backward(grad):
         da, db = factor * diff * grad, -factor * diff * grad
         if reduce:
             da, db = unbroadcast(da, a.shape), unbroadcast(db, b.shape)
-        a._accumulate(da)
-        b._accumulate(db)
+        a.accumulate_grad(da)
+        b.accumulate_grad(db)
 
     out._backward = _backward
     return out

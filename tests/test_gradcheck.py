@@ -259,10 +259,10 @@ def test_gradcheck_accepts_tensors_and_numbers_as_inputs() -> None:
 
 def _square_with_a_wrong_backward(t: Tensor) -> Tensor:
     """t ** 3 whose backward forgets a factor t: it gives 3 t instead of 3 t^2."""
-    out = Tensor._result(t.data**3, (t,), "cube")
+    out = Tensor.from_op(t.data**3, (t,), "cube")
 
     def _backward(grad: np.ndarray) -> None:
-        t._accumulate(grad * 3 * t.data)  # the bug: should be 3 * t.data ** 2
+        t.accumulate_grad(grad * 3 * t.data)  # the bug: should be 3 * t.data ** 2
 
     out._backward = _backward
     return out
@@ -297,7 +297,7 @@ def test_gradcheck_fails_on_a_monkeypatched_op(monkeypatch: pytest.MonkeyPatch) 
         if out.requires_grad:
 
             def _backward(grad: np.ndarray) -> None:
-                self._accumulate(grad)  # the bug: drops the factor 1 - tanh^2
+                self.accumulate_grad(grad)  # the bug: drops the factor 1 - tanh^2
 
             out._backward = _backward
         return out
@@ -326,10 +326,10 @@ def test_gradcheck_at_relus_kink() -> None:
 
 def _double_with_a_wrong_backward(t: Tensor) -> Tensor:
     """2 t whose backward forgets the factor 2: a bug in a function without a kink."""
-    out = Tensor._result(2 * t.data, (t,), "double")
+    out = Tensor.from_op(2 * t.data, (t,), "double")
 
     def _backward(grad: np.ndarray) -> None:
-        t._accumulate(grad)  # the bug: should be 2 * grad
+        t.accumulate_grad(grad)  # the bug: should be 2 * grad
 
     out._backward = _backward
     return out

@@ -293,10 +293,10 @@ def test_check_rejects_a_bad_timeout(bad) -> None:
 # ----------------------------------------------------------------- gradcheck
 def _double_with(bad_value: float):
     def f(x: bc.Tensor) -> bc.Tensor:
-        out = bc.Tensor._result(x.data * 2, (x,), "double")
+        out = bc.Tensor.from_op(x.data * 2, (x,), "double")
 
         def _backward(g: np.ndarray) -> None:
-            x._accumulate(g * bad_value)
+            x.accumulate_grad(g * bad_value)
 
         out._backward = _backward
         return out.sum()

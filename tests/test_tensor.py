@@ -794,11 +794,11 @@ def test_an_infinite_derivative_raises_where_it_happens() -> None:
 def test_a_gradient_of_the_wrong_shape_is_stopped_in_the_engine() -> None:
     x = bc.Tensor(np.ones((4, 3)), requires_grad=True)
     b = bc.Tensor(np.ones((1, 3)), requires_grad=True)
-    out = bc.Tensor._result(x.data + b.data, (x, b), "+")
+    out = bc.Tensor.from_op(x.data + b.data, (x, b), "+")
 
     def _backward(grad: np.ndarray) -> None:  # the classic bug: no unbroadcast for b
-        x._accumulate(grad)
-        b._accumulate(grad)
+        x.accumulate_grad(grad)
+        b.accumulate_grad(grad)
 
     out._backward = _backward
     with pytest.raises(ValueError, match=r"shape \(4, 3\) to a tensor of shape \(1, 3\)"):
@@ -815,3 +815,18 @@ def test_linear_gradients_are_owned_by_their_parameters() -> None:
     for other in (x.data, W.data, b.data, b.grad, seed):
         assert not np.shares_memory(W.grad, other)
     assert not np.shares_memory(b.grad, seed)
+
+
+def test_the_old_names_of_the_extension_api_still_work_with_a_deprecation_warning() -> None:
+    """Tensor._result / _accumulate and Value._result were renamed from_op / accumulate_grad."""
+    x = bc.Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(DeprecationWarning, match="Tensor.from_op"):
+        out = bc.Tensor._result(x.data * 3.0, (x,), "triple")
+    assert out.requires_grad and out._prev == (x,)
+    with pytest.warns(DeprecationWarning, match="accumulate_grad"):
+        x._accumulate(np.array([1.0, 1.0]))
+    assert x.grad.tolist() == [1.0, 1.0]
+    v = bc.Value(2.0)
+    with pytest.warns(DeprecationWarning, match="Value.from_op"):
+        w = bc.Value._result(4.0, (v,), "square")
+    assert w.data == 4.0 and w._prev == (v,)

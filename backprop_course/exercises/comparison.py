@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import as_array as _as_array
 from ..gradcheck import numerical_gradient
-from ..tensor import _as_array
 
 __all__ = ["ATOL", "RTOL", "Output", "compare", "gradients_by_differences"]
 
@@ -133,7 +133,7 @@ def compare(output: Output, expected: np.ndarray, got: Any) -> str | None:
     Raises
     ------
     TypeError
-        If ``output`` is not an :class:`Output` or ``expected`` is not real numbers.
+        If ``output`` is not an ``Output`` or ``expected`` is not real numbers.
     ValueError
         If ``expected`` holds NaN or infinite values (no answer could match it).
     """

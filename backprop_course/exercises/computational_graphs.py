@@ -61,7 +61,7 @@ def _value_sin_trial(fn: Callable[[Value], Value], rng: np.random.Generator) -> 
         return (
             "The result does not record v as its input (its children are "
             f"{out.children!r}), so backward() can never reach v. "
-            "Make it with Value._result(math.sin(v.data), (v,), 'sin')."
+            "Make it with Value.from_op(math.sin(v.data), (v,), 'sin')."
         )
     if v.data != x0 or v.grad != 0.0:
         return "value_sin changed v itself; it must only build a new Value."
@@ -269,7 +269,7 @@ EXERCISES = [
         "grad * d sin(v)/dv into v.grad.",
         signature="value_sin(v)",
         hint="Follow the pattern of Value.tanh (print inspect.getsource(bc.Value.tanh)): make "
-        "the output with Value._result(..., (v,), 'sin'), define _backward(grad) that adds grad "
+        "the output with Value.from_op(..., (v,), 'sin'), define _backward(grad) that adds grad "
         "times the local derivative d sin(v)/dv into v.grad, and attach it as out._backward.",
         nudge="Follow the pattern of Value.tanh: the output records v as its input, and its "
         "backward function adds the incoming gradient times the local slope of sin into v.grad.",

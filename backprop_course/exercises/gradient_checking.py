@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import rel_error
-from ..scalar import topological_order
+from ..graph import topological_order
 from ..tensor import Tensor
 from .comparison import _allowed_error
 from .core import Output, ReferenceExercise, TrialExercise, gradients_by_differences
@@ -91,7 +91,7 @@ def _forward_problem(
         return (
             f"The output of {call} is not connected to its input number {missing[0] + 1} "
             "(counting from 1) in the graph, so backward() can never reach it. Make the "
-            "output with Tensor._result(data, (inputs...), op)."
+            "output with Tensor.from_op(data, (inputs...), op)."
         )
     return None
 
@@ -120,7 +120,7 @@ def _gradient_problem(
         if got is None:
             return (
                 f"On L = {text}, no gradient arrived at {name} ({name}.grad is None): does "
-                "your _backward pass the gradient on with _accumulate, and is it set as "
+                "your _backward pass the gradient on with accumulate_grad, and is it set as "
                 "out._backward?"
             )
         got = np.asarray(got, dtype=np.float64)
@@ -142,7 +142,7 @@ def _gradient_problem(
 
 _USED_TWICE = (
     " The graphs that use each tensor once were right, so a contribution is lost where "
-    "a tensor is used twice: add into the inputs' gradients with _accumulate, never "
+    "a tensor is used twice: add into the inputs' gradients with accumulate_grad, never "
     "assign .grad."
 )
 
@@ -315,7 +315,7 @@ EXERCISES = [
         "node whose backward pass gives the right gradient, also when x is used twice.",
         signature="sigmoid_node(x)",
         hint="The slope of the sigmoid is s (1 - s) where s = sigma(x) is the output; and "
-        "the backward function must add into x's gradient with x._accumulate(...), "
+        "the backward function must add into x's gradient with x.accumulate_grad(...), "
         "never assign x.grad.",
         nudge="One bug is in the slope, the other in how the gradient is stored: x may be used "
         "twice, so its gradients must add up.",

@@ -131,8 +131,9 @@ class ReferenceExercise(Exercise):
 
     Attributes
     ----------
-    outputs : tuple of Output
-        What the function returns, in order (a tuple when there are several).
+    outputs : tuple
+        Of ``Output`` records (``backprop_course.exercises.comparison``): what the
+        function returns, in order.
     make_inputs : callable
         ``make_inputs(rng) -> tuple`` of positional arguments for one test case.
     expected : callable
@@ -143,7 +144,7 @@ class ReferenceExercise(Exercise):
     Raises
     ------
     TypeError
-        If ``outputs`` is not a tuple of :class:`Output`, ``make_inputs`` or ``expected``
+        If ``outputs`` is not a tuple of ``Output`` records, ``make_inputs`` or ``expected``
         is not a function, or as :class:`Exercise`.
     ValueError
         As :class:`Exercise`.

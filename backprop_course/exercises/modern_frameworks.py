@@ -113,11 +113,11 @@ def softplus(x: Tensor) -> Tensor:
             f"softplus: x must be a Tensor, got {type(x).__name__}; wrap it: Tensor(x)"
         )
     slope = 0.5 * (1.0 + np.tanh(0.5 * x.data))  # sigmoid(x), without overflow
-    out = Tensor._result(np.logaddexp(0.0, x.data), (x,), "softplus")
+    out = Tensor.from_op(np.logaddexp(0.0, x.data), (x,), "softplus")
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
-            x._accumulate(grad * slope)
+            x.accumulate_grad(grad * slope)
 
         out._backward = _backward
     return out

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, _as_array
+from ..checks import as_array as _as_array
+from ..tensor import Tensor
 
 __all__: list[str] = []
 

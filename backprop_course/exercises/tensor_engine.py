@@ -114,7 +114,7 @@ def _squared_difference_trial(fn: Any, rng: np.random.Generator) -> str | None:
     if {id(p) for p in out._prev} != {id(a), id(b)}:
         return (
             f"expected one new node whose inputs are a and b, got a node whose inputs are "
-            f"{len(out._prev)} other tensor(s): build it with Tensor._result(data, (a, b), "
+            f"{len(out._prev)} other tensor(s): build it with Tensor.from_op(data, (a, b), "
             "'sqdiff') and give it its own _backward, instead of composing - and **."
         )
     r = rng.normal(size=want.shape)
@@ -190,9 +190,9 @@ EXERCISES = [
         "broadcast, and a _backward that accumulates the correctly reduced gradient into "
         "a and b.",
         signature="tensor_squared_difference(a, b)",
-        hint="out = Tensor._result((a.data - b.data) ** 2, (a, b), 'sqdiff'); in _backward(grad) "
+        hint="out = Tensor.from_op((a.data - b.data) ** 2, (a, b), 'sqdiff'); in _backward(grad) "
         "the local derivatives are 2 (a - b) for a and -2 (a - b) for b; pass each product "
-        "through unbroadcast(..., a.shape) (or b.shape) before a._accumulate(...).",
+        "through unbroadcast(..., a.shape) (or b.shape) before a.accumulate_grad(...).",
         nudge="Follow the pattern of the engine's own operations: the output records a and b as "
         "its inputs, and since either may have been broadcast, each gradient is reduced to its "
         "tensor's shape before it is accumulated.",

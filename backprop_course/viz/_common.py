@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap, is_color_like
 
-from ..tensor import _as_array  # until backprop_course.checks holds the shared checks
+from ..checks import as_array as _as_array
 
 
 def _axes(ax: object, func: str, name: str = "ax") -> None:

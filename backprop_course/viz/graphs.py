@@ -11,7 +11,8 @@ import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from ..scalar import Value, topological_order
+from ..graph import topological_order
+from ..scalar import Value
 from ._common import _axes, _flag, _real
 
 __all__ = ["draw_graph"]
