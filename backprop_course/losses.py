@@ -69,8 +69,9 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
     logits = _as_tensor(logits, where, "logits")
     targets = _float_array(targets.data if isinstance(targets, Tensor) else targets, "targets",
                            where)
-    # a copy: the backward pass needs the targets as they are now
-    y = np.array(targets, dtype=np.float64)
+    # a copy: the backward pass needs the targets as they are now; in the logits' float type,
+    # so that float32 logits give a float32 loss and gradient, as in PyTorch
+    y = np.array(targets, dtype=logits.dtype)
     if y.shape != logits.shape:
         raise ValueError(
             f"binary_cross_entropy needs logits and targets of the same shape, got "

@@ -65,3 +65,13 @@ def test_mse() -> None:
 def test_bad_inputs_raise_value_errors(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_binary_cross_entropy_keeps_float32_through_the_loss_and_both_gradients() -> None:
+    z = bc.Tensor(np.array([0.5, -1.0, 2.0], dtype=np.float32), requires_grad=True)
+    loss = bc.losses.binary_cross_entropy(z, [0.0, 1.0, 1.0])
+    assert loss.dtype == np.float32
+    (g,) = bc.higher.grad(loss, [z])
+    loss.backward()
+    assert z.grad.dtype == np.float32 and g.dtype == np.float32
+    np.testing.assert_allclose(g.data, z.grad, rtol=1e-6)
