@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from numeric import central_difference
 from strategies import away_from_zero, evaluate, floats, positive, scalar_expressions
 
 import backprop_course as bc
@@ -25,11 +26,6 @@ from backprop_course.dual import Dual, gradient_forward, jvp
 RTOL = 1e-6  # the relative error every tangent must reach against central differences
 
 
-def central_difference(f: Callable[[float], float], x: float, h: float = 1e-4) -> float:
-    """df/dx by central differences, Richardson-extrapolated (error O(h^4))."""
-    wide = (f(x + h) - f(x - h)) / (2 * h)
-    narrow = (f(x + h / 2) - f(x - h / 2)) / h
-    return (4 * narrow - wide) / 3
 
 
 def numerical_jvp(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, v: np.ndarray):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numeric import central_difference
 from strategies import away_from_zero, evaluate, floats, positive, scalar_expressions
 
 import backprop_course as bc
@@ -23,16 +24,6 @@ from backprop_course import Value
 RTOL = 1e-6  # the relative error every gradient must reach
 
 
-def central_difference(f: Callable[[float], float], x: float, h: float = 1e-4) -> float:
-    """df/dx by central differences, Richardson-extrapolated (error O(h^4)).
-
-    (f(x+h) - f(x-h)) / 2h has error c h^2 + O(h^4); combining the steps h and h/2
-    cancels the h^2 term. With h = 1e-4 the truncation error is far below 1e-6 and
-    the round-off is about 1e-12 |f|, so relative errors of 1e-6 are measurable.
-    """
-    wide = (f(x + h) - f(x - h)) / (2 * h)
-    narrow = (f(x + h / 2) - f(x - h / 2)) / h
-    return (4 * narrow - wide) / 3
 
 
 def assert_gradient(analytic: float, numerical: float, scale: float = 1.0, what: str = "") -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numeric import central_difference
 from strategies import (
     arrays,
     away_from_zero,
@@ -63,28 +64,6 @@ NUMPY = SimpleNamespace(
 )
 
 
-def central_difference(
-    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-4
-) -> np.ndarray:
-    """The gradient of f at x by central differences, Richardson-extrapolated (error O(h^4)).
-
-    For each entry, (f(x+h e_i) - f(x-h e_i)) / 2h has error c h^2 + O(h^4);
-    combining the steps h and h/2 cancels the h^2 term. The round-off is about
-    1e-12 times the size of f.
-    """
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-
-        def at(step: float, i: tuple[int, ...] = i) -> float:
-            moved = x.copy()
-            moved[i] += step
-            return f(moved)
-
-        wide = (at(h) - at(-h)) / (2 * h)
-        narrow = (at(h / 2) - at(-h / 2)) / h
-        grad[i] = (4 * narrow - wide) / 3
-    return grad
 
 
 def assert_gradient(analytic: np.ndarray, numerical: np.ndarray, scale: float, what: str) -> None:
