@@ -107,3 +107,13 @@ def test_dense_shape_errors_name_the_shapes() -> None:
 def test_bad_labels(labels: np.ndarray, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         layers.softmax_cross_entropy_forward(np.zeros((2, 3)), labels)
+
+
+def test_the_cs231n_names_of_the_dense_layer_still_work_with_a_deprecation_warning() -> None:
+    x, W, b = np.ones((2, 3)), np.ones((3, 4)), np.zeros(4)
+    with pytest.warns(DeprecationWarning, match="dense_forward"):
+        out, cache = layers.dense.affine_forward(x, W, b)
+    assert out.tolist() == [[3.0] * 4] * 2
+    with pytest.warns(DeprecationWarning, match="dense_backward"):
+        dx, dW, db = layers.dense.affine_backward(np.ones((2, 4)), cache)
+    assert dx.shape == (2, 3) and dW.shape == (3, 4) and db.tolist() == [2.0] * 4

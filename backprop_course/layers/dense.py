@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -25,8 +26,6 @@ import numpy as np
 __all__ = [
     "dense_forward",
     "dense_backward",
-    "affine_forward",
-    "affine_backward",
     "sigmoid_forward",
     "sigmoid_backward",
     "tanh_forward",
@@ -273,8 +272,18 @@ def dense_backward(
     return dout @ W.T, x.T @ dout, dout.sum(axis=0)
 
 
-affine_forward = dense_forward
-affine_backward = dense_backward
+def affine_forward(*args: Any, **kwargs: Any) -> Any:
+    """Deprecated: CS231n's name of :func:`dense_forward` (removed in the next release)."""
+    warnings.warn("affine_forward is now dense_forward; the old name will be removed in the next "
+                  "release", DeprecationWarning, stacklevel=2)
+    return dense_forward(*args, **kwargs)
+
+
+def affine_backward(*args: Any, **kwargs: Any) -> Any:
+    """Deprecated: CS231n's name of :func:`dense_backward` (removed in the next release)."""
+    warnings.warn("affine_backward is now dense_backward; the old name will be removed in the "
+                  "next release", DeprecationWarning, stacklevel=2)
+    return dense_backward(*args, **kwargs)
 
 
 # ------------------------------------------------------------ activations
