@@ -10,12 +10,16 @@ right kind that is out of range is a ValueError.
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 __all__ = ["as_array", "check_callable", "flag", "check_axis", "normalise_axes"]
+__all__ += ["describe", "real_array", "rows", "int_at_least", "real_number", "positive_number"]
+__all__ += ["not_numbers", "same_shape", "unpack_cache"]
 
 
 def as_array(data: Any, what: str = "Tensor data") -> np.ndarray:
@@ -93,3 +97,159 @@ def normalise_axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, 
     if len(set(normalised)) != len(normalised):
         raise ValueError(f"repeated axis in {axis}")
     return normalised
+
+
+# ------------------------------------------------ checks of a learner's arguments
+# Each takes the value first, then its name and ``where`` (the function that was called,
+# prefixed to the message when given).
+def describe(value: Any) -> str:
+    """A value as an error message shows it: short values as typed, others by kind and shape."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} (dtype {value.dtype})"
+    if type(value).__name__ == "Tensor":
+        return f"a Tensor of shape {value.shape}"
+    if isinstance(value, tuple):
+        kinds = ", ".join(type(item).__name__ for item in value[:6])
+        return f"a tuple of {len(value)}: ({kinds}{', ...' if len(value) > 6 else ''})"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item(s)"
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, str | numbers.Number):
+        text = repr(value)
+        text = text if len(text) <= 40 else text[:37] + "..."
+        return f"{text} ({_a(type(value).__name__)})"
+    return _a(type(value).__name__)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _prefix(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+_KINDS = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes",
+          "O": "Python objects", "M": "dates", "m": "time spans", "V": "records"}
+
+
+def not_numbers(a: Any, arr: np.ndarray) -> str:
+    """What ``a`` (as the array ``arr``) is, when it is not the numbers it should be."""
+    if arr.dtype.kind == "O" and not isinstance(a, list | tuple):
+        return describe(a)  # None, a Tensor, a dict, ...
+    return f"an array of {_KINDS.get(arr.dtype.kind, str(arr.dtype))} (dtype {arr.dtype})"
+
+
+def real_array(a: Any, name: str, where: str = "", *, ndim: int | None = None,
+               finite: bool = True, float64: bool = False) -> np.ndarray:
+    """``a`` as a float array of real numbers (ints and bools are converted).
+
+    Raises TypeError if ``a`` is not numbers in a rectangular shape (None, strings, complex,
+    a ragged list, a Tensor), ValueError if it has not ``ndim`` dimensions (when given) or,
+    with ``finite``, holds NaN or inf. With ``float64`` every float type becomes float64;
+    otherwise a float array keeps its type.
+    """
+    try:
+        arr = np.asarray(a)
+    except (TypeError, ValueError):  # a ragged nested list
+        raise TypeError(
+            f"{_prefix(where)}{name} must be an array of real numbers in a rectangular shape, "
+            f"got a ragged {type(a).__name__} (rows of different lengths)"
+        ) from None
+    if arr.dtype.kind not in "biuf":
+        got = not_numbers(a, arr)
+        tensor = got.startswith("a Tensor")
+        hint = " (the layers work on NumPy arrays: pass t.data)" if tensor else ""
+        raise TypeError(f"{_prefix(where)}{name} must be an array of real numbers, got {got}{hint}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(
+            f"{_prefix(where)}{name} must be {ndim}-D, got an array of shape {arr.shape}"
+        )
+    if float64 or arr.dtype.kind != "f":
+        arr = arr.astype(np.float64, copy=False)
+    if finite and not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))
+        first = tuple(int(i) for i in bad[0])
+        where_first = f", the first at index {first}: {arr[first]}" if arr.ndim else f": {arr[()]}"
+        raise ValueError(
+            f"{_prefix(where)}{name} contains {len(bad)} NaN or infinite value(s){where_first}"
+        )
+    return arr
+
+
+def rows(value: Any, name: str, where: str = "") -> np.ndarray:
+    """``value`` as an array with one row per example (at least one dimension).
+
+    A single number or None (no dimension) is a TypeError.
+    """
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        raise TypeError(
+            f"{_prefix(where)}{name} must be an array with one row per example, got "
+            f"{describe(value)}"
+        )
+    return arr
+
+
+def int_at_least(value: Any, low: int, name: str, where: str = "") -> int:
+    """An int (a Python or NumPy integer, not a bool) that is at least ``low``."""
+    if type(value) is int and value >= low:  # the common case, without the checks below
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{_prefix(where)}{name} must be an int >= {low}, got {describe(value)}")
+    if value < low:
+        raise ValueError(f"{_prefix(where)}{name} must be an int >= {low}, got {value!r}")
+    return int(value)
+
+
+def real_number(value: Any, name: str, must: str, ok: Callable[[float], bool], where: str = "",
+                *, finite: bool = False) -> float:
+    """A real number (not a bool, a string or an array of several) for which ``ok`` holds.
+
+    ``must`` says what it must be ("a positive number"); NaN fails every ``ok``, and with
+    ``finite`` so does an infinity.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{_prefix(where)}{name} must be {must}, got {describe(value)}")
+    if (finite and not math.isfinite(value)) or not ok(float(value)):
+        raise ValueError(f"{_prefix(where)}{name} must be {must}, got {value!r}")
+    return float(value)
+
+
+def positive_number(value: Any, name: str, where: str = "", *, allow_inf: bool = False) -> float:
+    """A number > 0, finite unless ``allow_inf``."""
+    return real_number(value, name, "a positive number",
+                       lambda v: v > 0 and (allow_inf or math.isfinite(v)), where)
+
+
+def same_shape(dout: Any, shape: tuple[int, ...], layer: str) -> np.ndarray:
+    """``dout`` for a backward pass: real, finite, and of the forward output's shape."""
+    dout = real_array(dout, "dout", layer)
+    if dout.shape != shape:
+        raise ValueError(f"{layer}: dout has shape {dout.shape}, but the output had shape {shape}")
+    return dout
+
+
+def unpack_cache(cache: Any, layer: str, parts: tuple) -> tuple:
+    """The cache a ``*_backward`` was given, checked to be what its ``*_forward`` returned.
+
+    ``parts`` has one entry per item of the cache: an int is the ndim of an array, a type
+    (or tuple of types) is what the item must be an instance of.
+    """
+
+    def fits(item: Any, part: Any) -> bool:
+        if isinstance(part, int):
+            return isinstance(item, np.ndarray) and item.ndim == part
+        return isinstance(item, part)
+
+    if not (isinstance(cache, tuple) and len(cache) == len(parts)
+            and all(fits(item, part) for item, part in zip(cache, parts, strict=True))):
+        forward = layer.replace("_backward", "_forward")
+        raise TypeError(
+            f"{layer} needs the cache that {forward} returned (its second value), got "
+            f"{describe(cache)}"
+        )
+    return cache

@@ -29,7 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import init as initialisers
-from .layers.dense import _describe, _float_array, _int_at_least, _positive_number, _real_number
+from .checks import describe as _describe
+from .checks import int_at_least as _int_at_least
+from .checks import positive_number as _positive_number
+from .checks import real_array as _float_array
+from .checks import real_number as _real_number
 from .losses import cross_entropy
 from .nn import Linear, Module, Sequential, Sigmoid, Tanh, _as_tensor, _check_name
 from .nn import ReLU as ReLUModule

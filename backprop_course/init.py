@@ -19,7 +19,9 @@ import numbers
 
 import numpy as np
 
-from .layers.dense import _describe, _int_at_least, _positive_number
+from .checks import describe as _describe
+from .checks import int_at_least as _int_at_least
+from .checks import positive_number as _positive_number
 
 __all__ = ["as_rng", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "uniform"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import real_array as _float_array
 from .graph import rule
 from .layers import check_labels, log_softmax
-from .layers.dense import _float_array
 from .nn import _as_tensor
 from .tensor import Tensor
 

@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from . import init as initialisers
+from .checks import describe as _describe
+from .checks import int_at_least as _int_at_least
 from .graph import rule
-from .layers.dense import _describe, _int_at_least
 from .tensor import Tensor
 
 __all__ = ["Module", "linear", "Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP"]

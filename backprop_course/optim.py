@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .layers.dense import _describe, _positive_number, _real_number
+from .checks import describe as _describe
+from .checks import positive_number as _positive_number
+from .checks import real_number as _real_number
 from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam"]

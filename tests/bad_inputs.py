@@ -68,6 +68,8 @@ NOTHING_TO_REFUSE: dict[str, str] = {
     "tensor.no_grad": "a context manager without arguments",
     "descent.DivergenceWarning": "a warning type",
     "exercises.core.CheckResult": "the checker's verdict, made by the checker",
+    "checks.describe": "describes any value for an error message",
+    "checks.not_numbers": "describes any value that is not numbers for an error message",
 }
 
 

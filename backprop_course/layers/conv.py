@@ -22,7 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from .dense import _describe, _float_array, _int_at_least, _same_shape, _unpack_cache
+from ..checks import describe as _describe
+from ..checks import int_at_least as _int_at_least
+from ..checks import real_array as _float_array
+from ..checks import same_shape as _same_shape
+from ..checks import unpack_cache as _unpack_cache
 
 __all__ = [
     "conv_output_size",

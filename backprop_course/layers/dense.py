@@ -16,12 +16,18 @@ and every loss is a mean over the batch.
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from ..checks import describe as _describe
+from ..checks import int_at_least as _int_at_least
+from ..checks import not_numbers
+from ..checks import real_array as _float_array
+from ..checks import real_number as _real_number
+from ..checks import same_shape as _same_shape
+from ..checks import unpack_cache as _unpack_cache
 
 __all__ = [
     "dense_forward",
@@ -42,138 +48,8 @@ __all__ = [
 
 
 # ------------------------------------------------------------- validators
-# Shared by every module of the package that checks what a learner passed: each error
-# names the function, the parameter, what it must be and what it got.
-def _describe(value: Any) -> str:
-    """A value as an error message shows it: short values as typed, others by kind and shape."""
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} (dtype {value.dtype})"
-    if type(value).__name__ == "Tensor":
-        return f"a Tensor of shape {value.shape}"
-    if isinstance(value, tuple):
-        kinds = ", ".join(type(item).__name__ for item in value[:6])
-        return f"a tuple of {len(value)}: ({kinds}{', ...' if len(value) > 6 else ''})"
-    if isinstance(value, list):
-        return f"a list of {len(value)} item(s)"
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, str | numbers.Number):
-        text = repr(value)
-        text = text if len(text) <= 40 else text[:37] + "..."
-        return f"{text} ({_a(type(value).__name__)})"
-    return _a(type(value).__name__)
-
-
-def _a(noun: str) -> str:
-    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
-
-
-def _prefix(where: str) -> str:
-    return f"{where}: " if where else ""
-
-
-_KINDS = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes",
-          "O": "Python objects", "M": "dates", "m": "time spans", "V": "records"}
-
-
-def _not_numbers(a: Any, arr: np.ndarray) -> str:
-    """What ``a`` (as the array ``arr``) is, when it is not the numbers it should be."""
-    if arr.dtype.kind == "O" and not isinstance(a, list | tuple):
-        return _describe(a)  # None, a Tensor, a dict, ...
-    return f"an array of {_KINDS.get(arr.dtype.kind, str(arr.dtype))} (dtype {arr.dtype})"
-
-
-def _float_array(a: Any, name: str, where: str = "") -> np.ndarray:
-    """``a`` as a float array of real, finite numbers (ints and bools are converted).
-
-    Raises TypeError if ``a`` is not numbers in a rectangular shape (None, strings, complex,
-    a ragged list, a Tensor) and ValueError if it holds NaN or inf.
-    """
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError):  # a ragged nested list
-        raise TypeError(
-            f"{_prefix(where)}{name} must be an array of real numbers in a rectangular shape, "
-            f"got a ragged {type(a).__name__} (rows of different lengths)"
-        ) from None
-    if arr.dtype.kind not in "biuf":
-        got = _not_numbers(a, arr)
-        tensor = got.startswith("a Tensor")
-        hint = " (the layers work on NumPy arrays: pass t.data)" if tensor else ""
-        raise TypeError(f"{_prefix(where)}{name} must be an array of real numbers, got {got}{hint}")
-    arr = arr.astype(np.float64, copy=False) if arr.dtype.kind != "f" else arr
-    if not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))
-        first = tuple(int(i) for i in bad[0])
-        where_first = f", the first at index {first}: {arr[first]}" if arr.ndim else f": {arr[()]}"
-        raise ValueError(
-            f"{_prefix(where)}{name} contains {len(bad)} NaN or infinite value(s){where_first}"
-        )
-    return arr
-
-
-def _int_at_least(value: Any, low: int, name: str, where: str = "") -> int:
-    """An int (a Python or NumPy integer, not a bool) that is at least ``low``."""
-    if type(value) is int and value >= low:  # the common case, without the checks below
-        return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{_prefix(where)}{name} must be an int >= {low}, got {_describe(value)}")
-    if value < low:
-        raise ValueError(f"{_prefix(where)}{name} must be an int >= {low}, got {value!r}")
-    return int(value)
-
-
-def _real_number(
-    value: Any, name: str, must: str, ok: Callable[[float], bool], where: str = ""
-) -> float:
-    """A real number (not a bool, a string or an array of several) for which ``ok`` holds.
-
-    ``must`` says what it must be ("a positive number"); NaN fails every ``ok``.
-    """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{_prefix(where)}{name} must be {must}, got {_describe(value)}")
-    if not ok(float(value)):
-        raise ValueError(f"{_prefix(where)}{name} must be {must}, got {value!r}")
-    return float(value)
-
-
-def _positive_number(value: Any, name: str, where: str = "", *, allow_inf: bool = False) -> float:
-    """A number > 0, finite unless ``allow_inf``."""
-    return _real_number(value, name, "a positive number",
-                        lambda v: v > 0 and (allow_inf or math.isfinite(v)), where)
-
-
-def _same_shape(dout: Any, shape: tuple[int, ...], layer: str) -> np.ndarray:
-    """``dout`` for a backward pass: real, finite, and of the forward output's shape."""
-    dout = _float_array(dout, "dout", layer)
-    if dout.shape != shape:
-        raise ValueError(f"{layer}: dout has shape {dout.shape}, but the output had shape {shape}")
-    return dout
-
-
-def _unpack_cache(cache: Any, layer: str, parts: tuple) -> tuple:
-    """The cache a ``*_backward`` was given, checked to be what its ``*_forward`` returned.
-
-    ``parts`` has one entry per item of the cache: an int is the ndim of an array, a type
-    (or tuple of types) is what the item must be an instance of.
-    """
-
-    def fits(item: Any, part: Any) -> bool:
-        if isinstance(part, int):
-            return isinstance(item, np.ndarray) and item.ndim == part
-        return isinstance(item, part)
-
-    if not (isinstance(cache, tuple) and len(cache) == len(parts)
-            and all(fits(item, part) for item, part in zip(cache, parts, strict=True))):
-        forward = layer.replace("_backward", "_forward")
-        raise TypeError(
-            f"{layer} needs the cache that {forward} returned (its second value), got "
-            f"{_describe(cache)}"
-        )
-    return cache
-
+# The checks shared with other modules live in backprop_course.checks; the private names
+# stay because the functions the book shows call them.
 
 def _array_cache(cache: Any, layer: str) -> np.ndarray:
     """The cache of an activation: the array its forward pass kept."""
@@ -355,7 +231,7 @@ def check_labels(
     except (TypeError, ValueError):  # a ragged nested list
         raise TypeError(f"{where}: {must}, got a ragged {type(labels).__name__}") from None
     if y.dtype.kind not in "iuf":
-        raise TypeError(f"{where}: {must}, got {_not_numbers(labels, y)}")
+        raise TypeError(f"{where}: {must}, got {not_numbers(labels, y)}")
     if y.ndim != 1:
         one_hot = " (one-hot rows? pass labels.argmax(axis=1))" if y.ndim == 2 else ""
         raise ValueError(

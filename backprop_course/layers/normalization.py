@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dense import _float_array, _positive_number, _same_shape, _unpack_cache
+from ..checks import positive_number as _positive_number
+from ..checks import real_array as _float_array
+from ..checks import same_shape as _same_shape
+from ..checks import unpack_cache as _unpack_cache
 
 __all__ = ["batchnorm_forward", "batchnorm_backward"]
 

@@ -24,7 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from .dense import _describe, _float_array, _same_shape, _unpack_cache
+from ..checks import describe as _describe
+from ..checks import real_array as _float_array
+from ..checks import same_shape as _same_shape
+from ..checks import unpack_cache as _unpack_cache
 
 __all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward"]
 
