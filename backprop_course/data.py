@@ -7,90 +7,16 @@ inputs are float64 arrays of shape (N, D), batch first.
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import flag, int_at_least, real_number, rows
 from .init import RngLike, as_rng
 
 __all__ = ["xor", "spirals", "digits", "train_test_split", "batches", "one_hot"]
 __all__ += ["symmetry", "parity", "encoder", "family_trees", "FamilyTrees"]
-
-
-# ------------------------------------------------ argument checks, shared by the training modules
-# A scalar setting (a count, a rate, a fraction, a flag) that is not a valid value of that
-# setting is a ValueError, whatever its type, as for ``int("abc")``; data of the wrong kind
-# (strings or complex numbers where real numbers are needed, a model that is not callable)
-# is a TypeError.
-def _in(where: str) -> str:
-    return f"{where}: " if where else ""
-
-
-def _positive_int(name: str, value: object, where: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{_in(where)}{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
-def _non_negative_int(name: str, value: object, where: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(f"{_in(where)}{name} must be a non-negative int, got {value!r}")
-    return int(value)
-
-
-def _number(name: str, value: object, where: str, ok: Callable[[float], bool],
-            expected: str) -> float:
-    """A real, finite, non-bool number for which ``ok`` holds, else a ValueError."""
-    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-            or not math.isfinite(value) or not ok(value)):
-        raise ValueError(f"{_in(where)}{name} must be {expected}, got {value!r}")
-    return float(value)
-
-
-def _flag(name: str, value: object, where: str = "") -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"{_in(where)}{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def _rows(name: str, value: object, where: str = "") -> np.ndarray:
-    """``value`` as an array with one row per example (at least one dimension)."""
-    arr = np.asarray(value)
-    if arr.ndim == 0:
-        raise ValueError(
-            f"{_in(where)}{name} must be an array with one row per example, got "
-            f"{type(value).__name__} {value!r:.40}"
-        )
-    return arr
-
-
-def _real_array(name: str, value: object, where: str = "", ndim: int | None = None,
-                finite: bool = True) -> np.ndarray:
-    """``value`` as a float64 array of real numbers (of ``ndim`` dimensions if given; with
-    ``finite``, no NaN or infinity)."""
-    try:
-        arr = np.asarray(value)
-    except (TypeError, ValueError) as err:  # ragged nested lists
-        raise TypeError(f"{_in(where)}{name} must be numbers in a regular shape: {err}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{_in(where)}{name} must be real numbers, got {type(value).__name__} of dtype "
-            f"{arr.dtype}"
-        )
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(
-            f"{_in(where)}{name} must be {ndim}-D, got an array of shape {arr.shape}"
-        )
-    arr = arr.astype(np.float64, copy=False)
-    if finite and not np.isfinite(arr).all():
-        raise ValueError(
-            f"{_in(where)}{name} contains {int((~np.isfinite(arr)).sum())} NaN or infinite "
-            "value(s)"
-        )
-    return arr
 
 
 def xor() -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +39,7 @@ def symmetry(n: int = 6) -> tuple[np.ndarray, np.ndarray]:
     (2**n, n) of 0/1, row i being i in binary, and labels ``y`` (2**n,).
     Raises ValueError if ``n`` is not a positive int.
     """
-    n = _positive_int("n", n, "symmetry")
+    n = int_at_least(n, 1, "n", "symmetry")
     X = _all_bit_patterns(n)
     return X, np.all(X == X[:, ::-1], axis=1).astype(np.int64)
 
@@ -123,7 +49,7 @@ def parity(n: int = 4) -> tuple[np.ndarray, np.ndarray]:
 
     Raises ValueError if ``n`` is not a positive int.
     """
-    n = _positive_int("n", n, "parity")
+    n = int_at_least(n, 1, "n", "parity")
     X = _all_bit_patterns(n)
     return X, (X.sum(axis=1).astype(np.int64) % 2)
 
@@ -134,7 +60,7 @@ def encoder(n: int = 8) -> tuple[np.ndarray, np.ndarray]:
     Returns ``X`` and targets ``Y``, both the (n, n) identity (separate arrays).
     Raises ValueError if ``n`` is not a positive int.
     """
-    n = _positive_int("n", n, "encoder")
+    n = int_at_least(n, 1, "n", "encoder")
     return np.eye(n), np.eye(n)
 
 
@@ -308,9 +234,10 @@ def spirals(
     TypeError
         If ``seed`` is neither an int nor a Generator.
     """
-    n = _positive_int("n", n, "spirals")
-    classes = _positive_int("classes", classes, "spirals")
-    _number("noise", noise, "spirals", lambda v: v >= 0, "a finite non-negative number")
+    n = int_at_least(n, 1, "n", "spirals")
+    classes = int_at_least(classes, 1, "classes", "spirals")
+    real_number(noise, "noise", "a finite non-negative number", lambda v: v >= 0, "spirals",
+                finite=True)
     rng = as_rng(seed)
     X = np.zeros((n * classes, 2))
     y = np.zeros(n * classes, dtype=np.int64)
@@ -366,14 +293,14 @@ def train_test_split(
     TypeError
         If ``seed`` is neither an int nor a Generator.
     """
-    X, y = _rows("X", X, "train_test_split"), _rows("y", y, "train_test_split")
+    X, y = rows(X, "X", "train_test_split"), rows(y, "y", "train_test_split")
     if len(X) != len(y):
         raise ValueError(f"train_test_split: X has {len(X)} rows but y has {len(y)}")
     if len(X) == 0:
         raise ValueError("train_test_split: X and y have no rows to split")
-    _number("test_fraction", test_fraction, "train_test_split", lambda f: 0.0 < f < 1.0,
-            "a number between 0 and 1 (exclusive)")
-    stratify = _flag("stratify", stratify, "train_test_split")
+    real_number(test_fraction, "test_fraction", "a number between 0 and 1 (exclusive)",
+                lambda f: 0.0 < f < 1.0, "train_test_split", finite=True)
+    stratify = flag(stratify, "train_test_split: stratify")
     rng = as_rng(seed)
     if stratify:
         classes = _stratum_of_each_row(y)
@@ -432,11 +359,11 @@ def batches(
     TypeError
         If ``seed`` is neither an int nor a Generator.
     """
-    X, y = _rows("X", X, "batches"), _rows("y", y, "batches")
+    X, y = rows(X, "X", "batches"), rows(y, "y", "batches")
     if len(X) != len(y):
         raise ValueError(f"batches: X has {len(X)} rows but y has {len(y)}")
-    batch_size = _positive_int("batch_size", batch_size, "batches")
-    shuffle = _flag("shuffle", shuffle, "batches")
+    batch_size = int_at_least(batch_size, 1, "batch_size", "batches")
+    shuffle = flag(shuffle, "batches: shuffle")
     order = as_rng(seed).permutation(len(X)) if shuffle else np.arange(len(X))
     return _batches(X, y, order, batch_size)
 
@@ -459,7 +386,7 @@ def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
         ``0 .. n_classes - 1``; or if ``n_classes`` is not a positive int.
     """
     labels = np.asarray(labels)
-    n_classes = _positive_int("n_classes", n_classes, "one_hot")
+    n_classes = int_at_least(n_classes, 1, "n_classes", "one_hot")
     if labels.ndim != 1:
         raise ValueError(f"one_hot: labels must be 1-D, one per row (N,), got shape {labels.shape}")
     if labels.size == 0:

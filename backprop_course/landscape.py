@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import sigmoid_nets
-from .data import _number, _positive_int, _real_array
+from .checks import int_at_least, real_array, real_number
 from .init import RngLike, as_rng
 
 __all__ = [
@@ -119,8 +119,8 @@ class Population:
         ``vectors`` is (S, P) or one network's (P,); ``sizes`` is ``(D, H, K)``.
         """
         D, H, K = _sizes(sizes, "Population.from_vectors")
-        v = np.atleast_2d(_real_array("vectors", vectors, "Population.from_vectors",
-                                      finite=False))
+        v = np.atleast_2d(real_array(vectors, "vectors", "Population.from_vectors", finite=False,
+                                     float64=True))
         bounds = np.cumsum([0, D * H, H, H * K, K])
         if v.ndim != 2 or v.shape[1] != bounds[-1]:
             raise ValueError(
@@ -142,7 +142,7 @@ def _sizes(sizes: object, where: str) -> tuple[int, int, int]:
             f"{where}: sizes must be (D, H, K), the inputs, hidden units and outputs of a "
             f"network with one hidden layer, e.g. (2, 2, 1); got {sizes!r}"
         )
-    return tuple(_positive_int(f"each of sizes {tuple(sizes)!r}", n, where)  # type: ignore
+    return tuple(int_at_least(n, 1, f"each of sizes {tuple(sizes)!r}", where)  # type: ignore
                  for n in sizes)
 
 
@@ -154,7 +154,7 @@ def _inputs(nets: Population, X: object, where: str) -> np.ndarray:
             f"{type(nets).__name__}"
         )
     D, H, K = nets.sizes
-    X = _real_array("X", X, where)
+    X = real_array(X, "X", where, float64=True)
     if X.ndim != 2 or X.shape[1] != D or len(X) == 0:
         raise ValueError(
             f"{where}: X must be (N, {D}), one row of {D} inputs per example for these "
@@ -167,7 +167,7 @@ def _data(nets: Population, X: object, Y: object, where: str) -> tuple[np.ndarra
     """``X`` (N, D) and ``Y`` (N, K) for ``nets`` as float arrays, finite, or a clear error."""
     X = _inputs(nets, X, where)
     K = nets.sizes[2]
-    Y = _real_array("Y", Y, where)
+    Y = real_array(Y, "Y", where, float64=True)
     if Y.shape != (len(X), K):
         hint = "; for one output unit pass y[:, None]" if Y.shape == (len(X),) else ""
         raise ValueError(
@@ -190,9 +190,10 @@ def init_population(
     TypeError
         If ``rng`` is neither an int seed nor a Generator.
     """
-    n_nets = _positive_int("n_nets", n_nets, "init_population")
+    n_nets = int_at_least(n_nets, 1, "n_nets", "init_population")
     D, H, K = _sizes(sizes, "init_population")
-    _number("scale", scale, "init_population", lambda v: v >= 0, "a finite non-negative number")
+    real_number(scale, "scale", "a finite non-negative number", lambda v: v >= 0,
+                "init_population", finite=True)
     g = as_rng(rng)
 
     def draw(*shape: int) -> np.ndarray:
@@ -299,7 +300,8 @@ def solved(nets: Population, X: np.ndarray, Y: np.ndarray, margin: float = 0.5) 
         :func:`population_loss` needs them.
     """
     X, Y = _data(nets, X, Y, "solved")
-    _number("margin", margin, "solved", lambda m: 0 < m <= 0.5, "a number in (0, 0.5]")
+    real_number(margin, "margin", "a number in (0, 0.5]", lambda m: 0 < m <= 0.5, "solved",
+                finite=True)
     _, a = population_forward(nets, X)
     return (np.abs(a - Y) < margin).all(axis=(1, 2))
 
@@ -325,7 +327,7 @@ def random_directions(center: np.ndarray, n: int = 2, rng: RngLike = None) -> np
         if ``n`` is not a positive int.
     """
     center = _center(center)
-    n = _positive_int("n", n, "random_directions")
+    n = int_at_least(n, 1, "n", "random_directions")
     d = as_rng(rng).normal(size=(n, center.size))
     return d * (np.linalg.norm(center) / np.linalg.norm(d, axis=1, keepdims=True))
 
@@ -334,7 +336,7 @@ def _center(center: object) -> np.ndarray:
     if isinstance(center, Population):
         raise TypeError("random_directions: center must be one network's parameter vector, "
                         "not a Population; pass nets.vectors()[0]")
-    center = _real_array("center", center, "random_directions")
+    center = real_array(center, "center", "random_directions", float64=True)
     if center.ndim > 2 or (center.ndim == 2 and len(center) != 1) or center.size == 0:
         raise ValueError(
             "random_directions: center must be one network's parameters, shape (P,) or "
@@ -385,14 +387,14 @@ def loss_slice(
     if nets_center.size != 1:
         raise ValueError(f"loss_slice: the centre must be one network, got a population of "
                          f"{nets_center.size}")
-    directions = _real_array("directions", directions, "loss_slice")
+    directions = real_array(directions, "directions", "loss_slice", float64=True)
     theta = nets_center.vectors()[0]
     if directions.shape != (2, theta.size):
         raise ValueError(f"loss_slice: directions must have shape (2, {theta.size}), got "
                          f"{directions.shape}")
     grid = []
     for name, values in (("alphas", alphas), ("betas", betas)):
-        values = _real_array(name, values, "loss_slice")
+        values = real_array(values, name, "loss_slice", float64=True)
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"loss_slice: {name} must be a non-empty 1-D array of grid "
                              f"coordinates, got shape {values.shape}")

@@ -34,7 +34,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 
-from .data import _real_array, _rows
+from .checks import real_array, rows
 from .losses import cross_entropy
 from .nn import Module
 from .tensor import Tensor
@@ -76,7 +76,7 @@ def split_batch(
     TypeError
         If ``n_shards`` is not an int.
     """
-    X, y = _rows("X", X, "split_batch"), _rows("y", y, "split_batch")
+    X, y = rows(X, "X", "split_batch"), rows(y, "y", "split_batch")
     if len(X) != len(y):
         raise ValueError(f"split_batch: X has {len(X)} rows but y has {len(y)}")
     if isinstance(n_shards, bool) or not isinstance(n_shards, int | np.integer):
@@ -199,7 +199,7 @@ def _check_shards(sizes: Sequence[int], losses: Sequence[float],
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"{where}: shard sizes must be positive ints (rows per shard), "
                              f"got {list(sizes)}")
-    _real_array("losses", losses, where, ndim=1)
+    real_array(losses, "losses", where, ndim=1, float64=True)
     first = grads[0]
     for k, shard in enumerate(grads):
         if isinstance(shard, np.ndarray) or not isinstance(shard, Sequence):
@@ -209,7 +209,7 @@ def _check_shards(sizes: Sequence[int], losses: Sequence[float],
             raise ValueError(f"{where}: every shard needs one gradient per parameter; grads[0] "
                              f"has {len(first)}, grads[{k}] has {len(shard)}")
         for j, g in enumerate(shard):
-            g = _real_array(f"grads[{k}][{j}]", g, where)
+            g = real_array(g, f"grads[{k}][{j}]", where, float64=True)
             if g.shape != np.shape(first[j]):
                 raise ValueError(f"{where}: grads[{k}][{j}] has shape {g.shape} but grads[0][{j}] "
                                  f"has {np.shape(first[j])}: each parameter's gradient must have "

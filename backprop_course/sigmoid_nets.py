@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import _non_negative_int, _number, _positive_int
+from .checks import int_at_least, real_number
 
 __all__ = ["forward", "output_error", "backward", "gradients", "n_weights", "views", "pack",
            "TrainSettings", "Trained", "train"]
@@ -89,7 +89,8 @@ def _check_forward(params: dict, X: np.ndarray) -> None:
 
 def _check_margin(margin: object, where: str) -> None:
     if margin is not None:
-        _number("margin", margin, where, lambda m: 0 < m <= 0.5, "None or a number in (0, 0.5]")
+        real_number(margin, "margin", "None or a number in (0, 0.5]", lambda m: 0 < m <= 0.5,
+                    where, finite=True)
 
 
 def _check_output_error(y: np.ndarray, d: np.ndarray, margin: float | None = None) -> None:
@@ -251,7 +252,7 @@ def _layers(layers: object, where: str) -> tuple[int, ...]:
     if not isinstance(layers, tuple | list) or len(layers) < 2:
         raise ValueError(f"{where}: layers must be units per layer, input first, at least two "
                          f"layers, e.g. (2, 2, 1); got {layers!r}")
-    return tuple(_positive_int(f"each of layers {tuple(layers)!r}", n, where) for n in layers)
+    return tuple(int_at_least(n, 1, f"each of layers {tuple(layers)!r}", where) for n in layers)
 
 
 def n_weights(layers: tuple[int, ...], direct: bool = False) -> int:
@@ -365,24 +366,28 @@ class TrainSettings:
     def __post_init__(self) -> None:
         where, name = self.caller, lambda key: self.names.get(key, key)
         positive, non_negative = "a positive finite number", "a finite non-negative number"
-        _number(name("epsilon"), self.epsilon, where, lambda v: v > 0, positive)
-        _number(name("alpha"), self.alpha, where, lambda v: v >= 0,
-                non_negative + " (0.9 is usual)")
-        _non_negative_int(name("sweeps"), self.sweeps, where)
+        real_number(self.epsilon, name("epsilon"), positive, lambda v: v > 0, where, finite=True)
+        real_number(self.alpha, name("alpha"), non_negative + " (0.9 is usual)", lambda v: v >= 0,
+                    where, finite=True)
+        int_at_least(self.sweeps, 0, name("sweeps"), where)
         if self.tolerance is not None:
-            _number(name("tolerance"), self.tolerance, where, lambda v: v > 0, positive)
+            real_number(self.tolerance, name("tolerance"), positive, lambda v: v > 0, where,
+                        finite=True)
         _check_margin(self.margin, where)
         if self.error not in ("sum", "mean"):
             raise ValueError(f"error must be one of sum, mean; got {self.error!r}")
-        _number(name("decay"), self.decay, where, lambda v: 0 <= v < 1, "a number in [0, 1)")
+        real_number(self.decay, name("decay"), "a number in [0, 1)", lambda v: 0 <= v < 1, where,
+                    finite=True)
         warmup = self.warmup
         if warmup is not None:
             if not isinstance(warmup, tuple | list) or len(warmup) != 3:
                 raise ValueError(f"{where}: warmup must be None or (sweeps, epsilon, alpha), "
                                  f"e.g. (20, 0.005, 0.5); got {warmup!r}")
-            _non_negative_int("warmup's sweeps", warmup[0], where)
-            _number("warmup's epsilon", warmup[1], where, lambda v: v > 0, positive)
-            _number("warmup's alpha", warmup[2], where, lambda v: v >= 0, non_negative)
+            int_at_least(warmup[0], 0, "warmup's sweeps", where)
+            real_number(warmup[1], "warmup's epsilon", positive, lambda v: v > 0, where,
+                        finite=True)
+            real_number(warmup[2], "warmup's alpha", non_negative, lambda v: v >= 0, where,
+                        finite=True)
 
 
 @dataclass(frozen=True)

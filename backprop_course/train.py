@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from .data import _flag, _positive_int, _real_array, _rows, batches
+from .checks import flag, int_at_least, real_array, rows
+from .data import batches
 from .init import RngLike, as_rng
 from .layers.dense import check_labels
 from .nn import Module
@@ -93,8 +94,8 @@ def _inputs(X: object, where: str) -> np.ndarray:
     """The inputs as an array with a row per example, refused unless real and finite."""
     if isinstance(X, Tensor):
         X = X.data
-    X = _rows("X", X, where)
-    _real_array("X", X, where)
+    X = rows(X, "X", where)
+    real_array(X, "X", where, float64=True)
     return X
 
 
@@ -291,15 +292,15 @@ def fit(
     _check_model(model, "fit")
     loss_fn = _checked_loss_fn(loss_fn, "fit")
     _check_optimizer(optimizer, model, "fit")
-    X, y = _inputs(X, "fit"), _rows("y", y, "fit")
+    X, y = _inputs(X, "fit"), rows(y, "y", "fit")
     if len(X) != len(y):
         raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)}")
     if len(X) == 0:
         raise ValueError("fit needs at least one training example; X and y are empty")
-    epochs = _positive_int("epochs", epochs, "fit")
-    batch_size = _positive_int("batch_size", batch_size, "fit")
-    classification = _flag("classification", classification, "fit")
-    progress = _flag("progress", progress, "fit")
+    epochs = int_at_least(epochs, 1, "epochs", "fit")
+    batch_size = int_at_least(batch_size, 1, "batch_size", "fit")
+    classification = flag(classification, "fit: classification")
+    progress = flag(progress, "fit: progress")
     if classification:
         _class_labels(y, len(X), "y", "fit")
     if validation is not None:
@@ -347,7 +348,7 @@ def _validation_pair(validation: object, classification: bool) -> tuple[np.ndarr
             f"fit: validation must be a pair (X_val, y_val), got a {type(validation).__name__}"
             + (f" of length {len(validation)}" if isinstance(validation, tuple | list) else "")
         )
-    X_val, y_val = _inputs(validation[0], "fit (validation)"), _rows("y_val", validation[1], "fit")
+    X_val, y_val = _inputs(validation[0], "fit (validation)"), rows(validation[1], "y_val", "fit")
     if len(X_val) != len(y_val) or len(X_val) == 0:
         raise ValueError(
             f"fit: validation must be (X_val, y_val) with one label per row, and at least one "

@@ -20,7 +20,7 @@ def test_spirals() -> None:
     assert np.all(np.linalg.norm(X, axis=1) <= 1.0 + 1e-12)
     X2, _ = data.spirals(n=50, classes=3, noise=0.1, seed=1)
     np.testing.assert_array_equal(X, X2)
-    with pytest.raises(ValueError, match="classes must be a positive int"):
+    with pytest.raises(ValueError, match="classes must be an int >= 1"):
         data.spirals(classes=0)
 
 

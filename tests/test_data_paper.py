@@ -52,9 +52,11 @@ def test_encoder() -> None:
 
 
 @pytest.mark.parametrize("make", [data.symmetry, data.parity, data.encoder])
-@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
-def test_bad_sizes_are_rejected(make, bad) -> None:
-    with pytest.raises(ValueError, match="positive int"):
+@pytest.mark.parametrize(("bad", "error"), [(0, ValueError), (-1, ValueError),
+                                            (2.5, TypeError), (True, TypeError)])
+def test_bad_sizes_are_rejected(make, bad, error) -> None:
+    """An int out of range is a ValueError; a float or a bool is not an int: a TypeError."""
+    with pytest.raises(error, match=r"int >= 1"):
         make(bad)
 
 

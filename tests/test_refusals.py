@@ -249,8 +249,9 @@ def test_fit_refuses_empty_data_and_bad_batch_sizes() -> None:
     with pytest.raises(ValueError, match="at least one training example"):
         train.fit(model, losses.cross_entropy, opt, np.zeros((0, 2)), np.zeros(0, int),
                   progress=False)
-    for bad in (0, -3, 2.5, True):
-        with pytest.raises(ValueError, match="batch_size must be a positive int"):
+    # an int out of range is a ValueError; a float or a bool is not an int: a TypeError
+    for bad, error in ((0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="batch_size must be an int >= 1"):
             train.fit(model, losses.cross_entropy, opt, np.zeros((4, 2)), np.zeros(4, int),
                       batch_size=bad, progress=False)
 

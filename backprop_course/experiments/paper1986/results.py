@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...data import _number
+from ...checks import real_number
 from .analysis import EndState, classify
 from .tasks import _task, _views
 
@@ -108,8 +108,8 @@ class SweepResult:
         if isinstance(q, str | bytes) or not isinstance(q, Iterable):
             raise ValueError(f"SweepResult.quantiles: q must be numbers in [0, 1], got {q!r}")
         for value in q:
-            _number("each q", value, "SweepResult.quantiles", lambda v: 0 <= v <= 1,
-                    "a number in [0, 1]")
+            real_number(value, "each q", "a number in [0, 1]", lambda v: 0 <= v <= 1,
+                        "SweepResult.quantiles", finite=True)
         self._some_converged("quantiles")
         return np.quantile(self.sweeps[self.converged], list(q))
 

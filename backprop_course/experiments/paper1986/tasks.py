@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import data
-from ...data import _number, _positive_int
+from ...checks import int_at_least, real_number
 from ...sigmoid_nets import views
 
 __all__ = ["TASKS", "Task", "task_data"]
@@ -69,9 +69,11 @@ class Task:
             raise ValueError(f"Task: layers must be a tuple of units per layer, input first, at "
                              f"least two layers; got {self.layers!r}")
         for n in self.layers:
-            _positive_int(f"each of layers {self.layers!r}", n, "Task")
-        _number("epsilon", self.epsilon, "Task", lambda v: v > 0, "a positive finite number")
-        _number("alpha", self.alpha, "Task", lambda v: v >= 0, "a finite non-negative number")
+            int_at_least(n, 1, f"each of layers {self.layers!r}", "Task")
+        real_number(self.epsilon, "epsilon", "a positive finite number", lambda v: v > 0, "Task",
+                    finite=True)
+        real_number(self.alpha, "alpha", "a finite non-negative number", lambda v: v >= 0, "Task",
+                    finite=True)
 
 
 TASKS: dict[str, Task] = {

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import sigmoid_nets
-from ...data import _non_negative_int, _number
+from ...checks import int_at_least, real_number
 from ...sigmoid_nets import TrainSettings, forward, pack, views
 from .results import Result, SweepResult
 from .tasks import (
@@ -50,14 +50,14 @@ def _settings(task: Task, overrides: dict, where: str = "") -> _Settings:
          "warmup": task.warmup, "held_out": task.held_out} | overrides
     if s["inputs"] not in ("binary", "bipolar"):
         raise ValueError(f"inputs must be one of binary, bipolar; got {s['inputs']!r}")
-    _number("init_range", s["init_range"], where, lambda v: v >= 0,
-            "a finite non-negative number")
-    _non_negative_int("max_sweeps", s["max_sweeps"], where)
+    real_number(s["init_range"], "init_range", "a finite non-negative number", lambda v: v >= 0,
+                where, finite=True)
+    int_at_least(s["max_sweeps"], 0, "max_sweeps", where)
     fixed = s["sweeps"]  # a fixed length, or None: stop once the criterion holds
     if fixed is not None:
-        _non_negative_int("sweeps", fixed, where)
+        int_at_least(fixed, 0, "sweeps", where)
     n_cases = len(task_data(task.name)[0])
-    if not 0 <= _non_negative_int("held_out", s["held_out"], where) < n_cases:
+    if not 0 <= int_at_least(s["held_out"], 0, "held_out", where) < n_cases:
         raise ValueError(f"{where}: held_out must leave at least one of the {n_cases} cases of "
                          f"{task.name} to train on; got {s['held_out']}")
     train = TrainSettings(s["epsilon"], s["alpha"], s["max_sweeps"] if fixed is None else fixed,
