@@ -161,7 +161,7 @@ def _record_backward(output: Tensor, seed: Tensor) -> dict[Tensor, Tensor]:
     for node in reversed(order):
         g = grads.get(node)
         if g is None or not node._prev:
-            continue  # a leaf, or a node that does not lead to the output
+            continue  # a leaf, or a node that received no gradient
         results = _checked(node, _rule_for(node)(node, g))
         for parent, dp in zip(node._prev, results, strict=True):
             if dp is not None and parent.requires_grad:
