@@ -23,20 +23,12 @@ from __future__ import annotations
 import gc
 import math
 import numbers
-import warnings
 from collections.abc import Callable, Sequence
 
+from ._deprecation import deprecated as _deprecated
 from .graph import propagate, topological_order
 
 __all__ = ["Value", "dot", "topological_order"]  # topological_order: from .graph, kept here
-
-
-def _deprecated(old: str, new: str) -> None:
-    warnings.warn(
-        f"{old} is now called {new}; the old name will be removed in the next release",
-        DeprecationWarning,
-        stacklevel=3,
-    )
 
 
 

@@ -6,6 +6,8 @@ Chapters 2 to 13 print the package code they explain with
 
 from __future__ import annotations
 
+from .checks import int_at_least
+
 __all__ = ["show_source", "source_bundle"]
 
 
@@ -42,11 +44,7 @@ def source_bundle(obj: object, width: int = 78) -> dict[str, str]:
     import html
     import textwrap
 
-    # viz's check of a count, imported here so that `import backprop_course` does not load
-    # matplotlib (it belongs in backprop_course.checks, with the other shared checks)
-    from .viz._common import _count
-
-    width = _count(width, "source_bundle", "width")
+    width = int_at_least(width, 1, "width", "source_bundle")
     source = textwrap.dedent(_source(obj)).rstrip("\n") + "\n"
     longest = max(len(line) for line in source.splitlines())
     scale = min(1.0, width / longest)

@@ -25,6 +25,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from ._deprecation import deprecated as _deprecated
 from .checks import as_array as _as_array
 from .checks import flag as _flag
 from .graph import OUT, propagate, topological_order
@@ -35,7 +36,6 @@ from .ops.matmul import MatMul
 from .ops.reductions import Reductions
 from .ops.shape import Shape
 from .saved import BackwardError, _fingerprint, check_saved
-from .scalar import _deprecated
 
 __all__ = ["Tensor", "no_grad"]
 # Also importable from here, as before the engine was split: BackwardError, check_saved

@@ -1,4 +1,4 @@
-"""Finite differences for the tests: one central-difference derivative, Richardson-extrapolated."""
+"""Finite differences for the tests: derivatives and Hessian-vector products."""
 
 from __future__ import annotations
 
@@ -33,3 +33,23 @@ def central_difference(f: Callable[[Any], float], x: Any, h: float = 1e-4) -> An
         narrow = (at(h / 2) - at(-h / 2)) / h
         grad[i] = (4 * narrow - wide) / 3
     return grad
+
+
+H = 1e-5  # step of the central differences of gradients
+
+
+def gradient_of(f: Callable[..., Any], *arrays: np.ndarray) -> list[np.ndarray]:
+    """First-order gradients of the scalar f from Tensor.backward: independent of the rules
+    that backprop_course.higher uses."""
+    from backprop_course.tensor import Tensor
+
+    leaves = [Tensor(a, requires_grad=True) for a in arrays]
+    f(*leaves).backward()
+    return [t.grad if t.grad is not None else np.zeros_like(t.data) for t in leaves]
+
+
+def fd_hvp(f: Callable[..., Any], arrays: list, vectors: list) -> list[np.ndarray]:
+    """(grad f(x + h v) - grad f(x - h v)) / 2h, entry by entry: H v without the rules."""
+    plus = gradient_of(f, *[a + H * v for a, v in zip(arrays, vectors, strict=True)])
+    minus = gradient_of(f, *[a - H * v for a, v in zip(arrays, vectors, strict=True)])
+    return [(p - m) / (2 * H) for p, m in zip(plus, minus, strict=True)]

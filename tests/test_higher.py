@@ -13,28 +13,13 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+from numeric import fd_hvp, gradient_of
 from strategies import evaluate, scalar_expressions
 
 import backprop_course as bc
 from backprop_course import higher
 from backprop_course.checkpoint import checkpoint
 from backprop_course.tensor import Tensor
-
-H = 1e-5  # step of the central differences of gradients
-
-
-def gradient_of(f, *arrays):
-    """First-order gradients from Tensor.backward: independent of the rules in `higher`."""
-    leaves = [Tensor(a, requires_grad=True) for a in arrays]
-    f(*leaves).backward()
-    return [t.grad if t.grad is not None else np.zeros_like(t.data) for t in leaves]
-
-
-def fd_hvp(f, arrays, vectors):
-    """(grad f(x + h v) - grad f(x - h v)) / 2h, entry by entry."""
-    plus = gradient_of(f, *[a + H * v for a, v in zip(arrays, vectors, strict=True)])
-    minus = gradient_of(f, *[a - H * v for a, v in zip(arrays, vectors, strict=True)])
-    return [(p - m) / (2 * H) for p, m in zip(plus, minus, strict=True)]
 
 
 def fd_error(exact, approx):

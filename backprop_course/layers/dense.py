@@ -16,11 +16,11 @@ and every loss is a mean over the batch.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 
+from .._deprecation import deprecated
 from ..checks import describe as _describe
 from ..checks import int_at_least as _int_at_least
 from ..checks import not_numbers
@@ -150,15 +150,13 @@ def dense_backward(
 
 def affine_forward(*args: Any, **kwargs: Any) -> Any:
     """Deprecated: CS231n's name of :func:`dense_forward` (removed in the next release)."""
-    warnings.warn("affine_forward is now dense_forward; the old name will be removed in the next "
-                  "release", DeprecationWarning, stacklevel=2)
+    deprecated("affine_forward", "dense_forward")
     return dense_forward(*args, **kwargs)
 
 
 def affine_backward(*args: Any, **kwargs: Any) -> Any:
     """Deprecated: CS231n's name of :func:`dense_backward` (removed in the next release)."""
-    warnings.warn("affine_backward is now dense_backward; the old name will be removed in the "
-                  "next release", DeprecationWarning, stacklevel=2)
+    deprecated("affine_backward", "dense_backward")
     return dense_backward(*args, **kwargs)
 
 

@@ -29,6 +29,12 @@ def _softmax_axis(axis: int, shape: tuple[int, ...]) -> int:
     return axis
 
 
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) for an array, without overflow: e^-|x| never overflows."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
 class Elementwise:
     """The elementwise functions of :class:`~backprop_course.tensor.Tensor`."""
 
@@ -100,9 +106,7 @@ class Elementwise:
 
     def sigmoid(self) -> Tensor:
         """Elementwise logistic function 1 / (1 + e^-x), without overflow for large ``|x|``."""
-        x = self.data
-        e = np.exp(-np.abs(x))  # never overflows
-        s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        s = _sigmoid(self.data)
         out = self.from_op(s, (self,), "sigmoid", saved=(OUT,))
         if out.requires_grad:
 
@@ -125,8 +129,7 @@ class Elementwise:
         rule (the same derivative in Tensor operations, for chapter 13).
         """
         x = self.data
-        e = np.exp(-np.abs(x))  # sigmoid without overflow, as in sigmoid()
-        s = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        s = _sigmoid(x)
         out = self.from_op(x * s, (self,), "silu", saved=(self,))
         if out.requires_grad:
 
