@@ -87,9 +87,10 @@ def propagate(order: list[N]) -> None:
             f"{type(order).__name__}"
         )
     for node in reversed(order):
-        grad = node.grad  # type: ignore[attr-defined]
-        if node._prev and grad is not None:  # type: ignore[attr-defined]
-            node._backward(grad)  # type: ignore[attr-defined]
+        if node._prev:  # type: ignore[attr-defined]
+            grad = node.grad  # type: ignore[attr-defined]
+            if grad is not None:
+                node._backward(grad)  # type: ignore[attr-defined]
 
 
 OUT = object()

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .graph import OUT
+
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["BackwardError", "check_saved"]
+__all__ = ["BackwardError", "stamps", "check_saved"]
 
 _MIXERS: dict[tuple[np.dtype, tuple[int, ...]], np.ndarray] = {}  # fixed weights by dtype, shape
 
@@ -47,6 +49,34 @@ def _fingerprint(a: np.ndarray) -> float:
         rng = np.random.default_rng(1986)
         mixer = _MIXERS[key] = rng.standard_normal(a.shape).astype(a.dtype)
     return float(np.vdot(a, mixer)) if a.size else 0.0
+
+
+def stamps(out: Tensor, watched: tuple) -> list[tuple]:
+    """Record, at the forward pass, the arrays that ``out``'s backward function will read.
+
+    ``watched`` lists the tensors whose data the backward function reads (``OUT`` for
+    ``out`` itself). Each becomes a stamp ``(tensor, its array now, fingerprint)``: the
+    output is recorded as None, not as itself (no reference cycle), and only a
+    parameter's array (a leaf that requires a gradient) gets a fingerprint. Parameters
+    are what optimisers and learners change in place; the other arrays are checked for
+    being replaced, which keeps the check cheap (the data batch is often the largest
+    array of all; see :func:`check_saved`).
+    """
+    result = []
+    try:
+        for t in watched:
+            if t is OUT or t is out:
+                result.append((None, out.data, None))
+            elif t.requires_grad and not t._prev:  # a parameter
+                result.append((t, t.data, _fingerprint(t.data)))
+            else:
+                result.append((t, t.data, None))
+    except (AttributeError, TypeError):
+        raise TypeError(
+            f"'{out._op}': saved= must list the Tensors (or OUT, the output) whose data the "
+            f"backward function reads, got {type(watched).__name__} {watched!r:.60}"
+        ) from None
+    return result
 
 
 def _describe(node: Tensor, t: Tensor) -> str:

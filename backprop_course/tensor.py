@@ -35,13 +35,16 @@ from .ops.elementwise import Elementwise
 from .ops.matmul import MatMul
 from .ops.reductions import Reductions
 from .ops.shape import Shape
-from .saved import BackwardError, _fingerprint, check_saved
+from .saved import BackwardError, check_saved, stamps
 
 __all__ = ["Tensor", "no_grad"]
 # Also importable from here, as before the engine was split: BackwardError, check_saved
 # (from backprop_course.saved), unbroadcast (ops.broadcast), OUT (graph).
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, list, tuple]
+
+
+_ARRAYS = (np.ndarray, np.generic)  # what a backward function may pass to accumulate_grad
 
 
 def _no_backward(grad: np.ndarray) -> None:
@@ -156,35 +159,20 @@ class Tensor(Arithmetic, MatMul, Elementwise, Reductions, Shape):
             _capturing[-1].append(out)
         out.data = data
         out._grad = None
-        requires_grad = False
-        if _recording:
-            for p in prev:
-                if p.requires_grad:
-                    requires_grad = True
-                    break
-        out.requires_grad = requires_grad
-        out._prev = prev if requires_grad else ()
         out._op = op
         out._ctx = ctx
         out._backward = _no_backward
-        if requires_grad and saved != ():
-            watched = (*prev, out) if saved is None else saved
-            # The output is recorded as None, not as itself: no reference cycle. Only a
-            # parameter's array (a leaf that requires a gradient) gets a fingerprint:
-            # parameters are what optimisers and learners change in place; the other
-            # arrays are checked for being replaced, which keeps the check cheap (the
-            # data batch is often the largest array of all; see check_saved).
-            stamps = []
-            for w in watched:
-                if w is OUT or w is out:
-                    stamps.append((None, data, None))
-                else:
-                    arr = w.data
-                    param = w.requires_grad and not w._prev
-                    stamps.append((w, arr, _fingerprint(arr) if param else None))
-            out._stamps = stamps
-        else:
-            out._stamps = ()
+        out.requires_grad = False
+        out._prev = out._stamps = ()
+        if _recording:
+            for p in prev:
+                if p.requires_grad:  # an input needs a gradient: the output joins the graph
+                    out.requires_grad = True
+                    out._prev = prev
+                    watched = (*prev, OUT) if saved is None else saved
+                    if watched:
+                        out._stamps = stamps(out, watched)
+                    break
         return out
 
     @classmethod
@@ -325,7 +313,7 @@ class Tensor(Arithmetic, MatMul, Elementwise, Reductions, Shape):
         passes anything else (a forgotten ``unbroadcast``, say) is stopped here,
         where the mistake is made, instead of corrupting an update later.
         """
-        if not isinstance(grad, np.ndarray | np.generic):
+        if not isinstance(grad, _ARRAYS):
             raise TypeError(
                 f"accumulate_grad needs a NumPy array (shaped like the tensor, {self.shape}), got "
                 f"{type(grad).__name__}"

@@ -16,6 +16,8 @@ from backprop_course.dual import Dual
 from backprop_course.scalar import Value
 from backprop_course.tensor import BackwardError, Tensor
 
+W_LEAF = Tensor([1.0, 2.0], requires_grad=True)
+
 
 def _x() -> Tensor:
     return Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
@@ -194,6 +196,9 @@ CASES = [
          lambda: tensor.unbroadcast(np.ones(3), 3), TypeError, "needs a shape (a tuple of ints)"),
     Case("saved.check_saved", "a parameter changed in place after the forward pass",
          _changed_then_checked, BackwardError, "changed in place"),
+    Case("saved.stamps", "arrays instead of Tensors in saved= of a custom operation",
+         lambda: Tensor.from_op(np.ones(2), (W_LEAF,), "mine", saved=(np.ones(2),)), TypeError,
+         "saved= must list the Tensors"),
     Case("graph.propagate", "a backward function that gives a gradient of the wrong shape",
          _wrong_shape_backward, ValueError, "a gradient must have its tensor's shape"),
     # ------------------------------------------------------------------ scalar
