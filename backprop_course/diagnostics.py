@@ -35,10 +35,10 @@ from .checks import positive_number as _positive_number
 from .checks import real_array as _float_array
 from .checks import real_number as _real_number
 from .losses import cross_entropy
-from .nn import Linear, Module, Sequential, Sigmoid, Tanh, _as_tensor, _check_name
+from .nn import Linear, Module, Sequential, Sigmoid, Tanh, _check_name
 from .nn import ReLU as ReLUModule
-from .optim import _tensor_list
-from .tensor import Tensor
+from .optim import parameter_list
+from .tensor import Tensor, as_tensor
 
 __all__ = [
     "INITS",
@@ -242,7 +242,7 @@ def layer_statistics(
             f"layer_statistics: loss_fn must be a function (logits, target) -> loss, got "
             f"{_describe(loss_fn)}"
         )
-    out = _as_tensor(x, where, "x")
+    out = as_tensor(x, where, "x")
     if out.ndim != 2 or out.shape[0] == 0:
         raise ValueError(
             f"layer_statistics needs x of shape (N, D_in) with N >= 1, got {out.shape}"
@@ -287,7 +287,7 @@ def grad_norm(params: Iterable[Tensor]) -> float:
     model itself, arrays) is a TypeError.
     """
     total = 0.0
-    for p in _tensor_list(params, "grad_norm", one_tensor_ok=True):
+    for p in parameter_list(params, "grad_norm", one_tensor_ok=True):
         if p.grad is not None:
             g = np.asarray(p.grad, dtype=np.float64)
             total += float(np.vdot(g, g))
@@ -325,7 +325,7 @@ def clip_grad_norm(params: Iterable[Tensor], max_norm: float) -> float:
         If a gradient holds NaN or inf (no rescaling can repair that).
     """
     max_norm = _positive_number(max_norm, "max_norm", "clip_grad_norm", allow_inf=True)
-    params = _tensor_list(params, "clip_grad_norm", one_tensor_ok=True)
+    params = parameter_list(params, "clip_grad_norm", one_tensor_ok=True)
     total = grad_norm(params)
     if not math.isfinite(total):
         raise FloatingPointError(

@@ -14,8 +14,7 @@ import numpy as np
 from .checks import real_array as _float_array
 from .graph import rule
 from .layers import check_labels, log_softmax
-from .nn import _as_tensor
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 
 __all__ = ["mse", "binary_cross_entropy", "cross_entropy"]
 
@@ -34,7 +33,7 @@ def mse(pred: Tensor, target: Tensor | np.ndarray) -> Tensor:
     ValueError
         If their shapes differ, they are empty, or they hold NaN or inf.
     """
-    pred, target = _as_tensor(pred, "mse", "pred"), _as_tensor(target, "mse", "target")
+    pred, target = as_tensor(pred, "mse", "pred"), as_tensor(target, "mse", "target")
     if pred.shape != target.shape:
         raise ValueError(
             f"mse needs pred and target of the same shape, got {pred.shape} and {target.shape}"
@@ -66,7 +65,7 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
         If their shapes differ, they are empty, or a target is outside [0, 1] or NaN.
     """
     where = "binary_cross_entropy"
-    logits = _as_tensor(logits, where, "logits")
+    logits = as_tensor(logits, where, "logits")
     targets = _float_array(targets.data if isinstance(targets, Tensor) else targets, "targets",
                            where)
     # a copy: the backward pass needs the targets as they are now; in the logits' float type,
@@ -128,7 +127,7 @@ def cross_entropy(logits: Tensor, labels: np.ndarray | Tensor) -> Tensor:
         If the logits are not (N, C) with N, C >= 1, the batch sizes differ, or a label
         is out of range.
     """
-    logits = _as_tensor(logits, "cross_entropy", "logits")
+    logits = as_tensor(logits, "cross_entropy", "logits")
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy needs logits of shape (N, C), got {logits.shape}")
     if logits.shape[0] == 0:

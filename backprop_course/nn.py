@@ -26,19 +26,9 @@ from . import init as initialisers
 from .checks import describe as _describe
 from .checks import int_at_least as _int_at_least
 from .graph import rule
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 
 __all__ = ["Module", "linear", "Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP"]
-
-
-def _as_tensor(a: Any, where: str, name: str) -> Tensor:
-    """``a`` as a Tensor (arrays and lists become constants); an error names the caller."""
-    if isinstance(a, Tensor):
-        return a
-    try:
-        return Tensor(a)
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"{where} got a bad {name}: {err}") from None
 
 
 def _as_tensors(x: Any, W: Any, b: Any) -> tuple[Tensor, Tensor, Tensor | None]:
@@ -46,9 +36,9 @@ def _as_tensors(x: Any, W: Any, b: Any) -> tuple[Tensor, Tensor, Tensor | None]:
     if type(x) is Tensor and type(W) is Tensor and (b is None or type(b) is Tensor):
         return x, W, b
     return (
-        _as_tensor(x, "linear", "x"),
-        _as_tensor(W, "linear", "W"),
-        None if b is None else _as_tensor(b, "linear", "b"),
+        as_tensor(x, "linear", "x"),
+        as_tensor(W, "linear", "W"),
+        None if b is None else as_tensor(b, "linear", "b"),
     )
 
 
@@ -225,7 +215,7 @@ class Linear(Module):
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
         if not isinstance(x, Tensor):
-            x = _as_tensor(x, "Linear", "input")
+            x = as_tensor(x, "Linear", "input")
         if x.data.ndim not in (1, 2) or x.data.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r} expects inputs of shape (N, {self.in_features}), got {x.shape}"
@@ -241,7 +231,7 @@ class ReLU(Module):
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
         if not isinstance(x, Tensor):
-            x = _as_tensor(x, "ReLU", "input")
+            x = as_tensor(x, "ReLU", "input")
         return x.relu()
 
     def __repr__(self) -> str:
@@ -253,7 +243,7 @@ class Tanh(Module):
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
         if not isinstance(x, Tensor):
-            x = _as_tensor(x, "Tanh", "input")
+            x = as_tensor(x, "Tanh", "input")
         return x.tanh()
 
     def __repr__(self) -> str:
@@ -265,7 +255,7 @@ class Sigmoid(Module):
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
         if not isinstance(x, Tensor):
-            x = _as_tensor(x, "Sigmoid", "input")
+            x = as_tensor(x, "Sigmoid", "input")
         return x.sigmoid()
 
     def __repr__(self) -> str:
@@ -285,7 +275,7 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        out = x if isinstance(x, Tensor) else _as_tensor(x, type(self).__name__, "input")
+        out = x if isinstance(x, Tensor) else as_tensor(x, type(self).__name__, "input")
         for layer in self.layers:
             out = layer(out)
         return out

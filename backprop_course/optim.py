@@ -16,15 +16,23 @@ from .checks import positive_number as _positive_number
 from .checks import real_number as _real_number
 from .tensor import Tensor
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = ["Optimizer", "SGD", "Adam", "parameter_list"]
 
 
-def _tensor_list(params: Any, where: str, *, one_tensor_ok: bool = False) -> list[Tensor]:
+def parameter_list(params: Any, where: str = "parameter_list", *,
+                   one_tensor_ok: bool = False) -> list[Tensor]:
     """``params`` as a list of Tensors, such as ``model.parameters()``.
 
-    A single Tensor is accepted as ``[tensor]`` only if ``one_tensor_ok`` (iterating a
-    Tensor would give its rows, copies that no update reaches). A Module, or anything that
-    is not an iterable of Tensors, is a TypeError.
+    How the optimisers (and :mod:`~backprop_course.diagnostics`' gradient-norm tools)
+    accept their parameters; ``where`` names the caller in the errors. A single Tensor
+    is accepted as ``[tensor]`` only if ``one_tensor_ok`` (iterating a Tensor would give
+    its rows, copies that no update reaches).
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is a Module (pass ``model.parameters()``), a single Tensor (unless
+        ``one_tensor_ok``), a string, or not an iterable of Tensors.
     """
     if isinstance(params, Tensor):
         if one_tensor_ok:
@@ -66,7 +74,7 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Tensor]) -> None:
         name = type(self).__name__
-        self.params = _tensor_list(params, name)
+        self.params = parameter_list(params, name)
         if not self.params:
             raise ValueError(
                 f"{name} got an empty parameter list: pass model.parameters() of a "

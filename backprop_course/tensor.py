@@ -37,7 +37,7 @@ from .ops.reductions import Reductions
 from .ops.shape import Shape
 from .saved import BackwardError, check_saved, stamps
 
-__all__ = ["Tensor", "no_grad"]
+__all__ = ["Tensor", "no_grad", "as_tensor"]
 # Also importable from here, as before the engine was split: BackwardError, check_saved
 # (from backprop_course.saved), unbroadcast (ops.broadcast), OUT (graph).
 
@@ -388,6 +388,29 @@ class Tensor(Arithmetic, MatMul, Elementwise, Reductions, Shape):
                 node._grad = None
         self.accumulate_grad(seed)
         propagate(order)
+
+
+def as_tensor(a: Any, where: str = "as_tensor", name: str = "data") -> Tensor:
+    """``a`` as a Tensor: a Tensor is returned as it is, anything else becomes a constant.
+
+    This is how the package's functions accept arrays and lists where a Tensor goes (the
+    data, the labels): a constant gets no gradient. ``where`` and ``name`` name the
+    caller and the argument in the error, so that a bad value is reported where it was
+    passed: ``as_tensor("x", "mse", "pred")`` raises "mse got a bad pred: ...".
+
+    Raises
+    ------
+    TypeError
+        If ``a`` is not real numbers in a rectangular shape (see :class:`Tensor`).
+    ValueError
+        If ``a`` holds NaN or an infinity.
+    """
+    if isinstance(a, Tensor):
+        return a
+    try:
+        return Tensor(a)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{where} got a bad {name}: {err}") from None
 
 
 @contextlib.contextmanager

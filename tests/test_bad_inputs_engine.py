@@ -68,6 +68,10 @@ H = np.array([[2.0, 0.0], [0.0, 3.0]])
 
 CASES = [
     # ------------------------------------------------------------------ tensor.Tensor
+    Case("tensor.as_tensor", "strings, named by the caller's argument",
+         lambda: tensor.as_tensor(["a"], "mse", "pred"), TypeError, "mse got a bad pred"),
+    Case("tensor.as_tensor", "a NaN", lambda: tensor.as_tensor([float("nan")]), ValueError,
+         "as_tensor got a bad data"),
     Case("tensor.Tensor", "strings as data", lambda: Tensor(["a", "b"]), TypeError,
          "real numbers"),
     Case("tensor.Tensor", "a ragged nested list", lambda: Tensor([[1.0, 2.0], [3.0]]),
