@@ -9,7 +9,8 @@ import pytest
 
 from .reader import CHROMIUM_ARGS, IMPLICIT_FAVICON, BookServer
 
-PAGES = {"book/03_computational_graphs.html": 3, "book/08_tensor_engine.html": 1}
+PAGES = {"book/02_chain_rule.html": 1, "book/03_computational_graphs.html": 3,
+         "book/06_losses.html": 1, "book/08_tensor_engine.html": 1}
 
 
 @pytest.mark.parametrize(("page", "count"), list(PAGES.items()))
