@@ -285,3 +285,35 @@ def test_without_javascript_the_steps_are_still_there(
     assert len(items) == len(view.steps)
     assert all(step.title in item for step, item in zip(view.steps, items, strict=True))
     tab.close()
+
+
+def test_two_views_inserted_as_a_notebook_front_end_does(
+    browser: Any, server: BookServer, views: dict[str, Any]
+) -> None:
+    """JupyterLab sets an output's HTML with innerHTML (scripts do not run), then re-creates
+    each script of a trusted output; two outputs on one page must each step on their own."""
+    tab = Tab(browser, server, "chapter3")
+    fragments = [views["chapter3"].to_html(), views["tensor"].to_html()]
+    tab.page.evaluate("""(fragments) => {
+      document.body.innerHTML = "";
+      for (const html of fragments) {
+        const output = document.createElement("div");
+        output.innerHTML = html;
+        document.body.appendChild(output);
+        for (const old of output.querySelectorAll("script")) {
+          const script = document.createElement("script");
+          for (const a of old.attributes) script.setAttribute(a.name, a.value);
+          script.textContent = old.textContent;
+          old.parentNode.replaceChild(script, old);
+        }
+      }
+    }""", fragments)
+    roots = tab.page.locator(".bc-st")
+    assert roots.count() == 2
+    assert [roots.nth(i).get_attribute("data-bc-ready") for i in range(2)] == ["1", "1"]
+    roots.nth(1).locator('[data-go="end"]').click()
+    status = [roots.nth(i).locator(".bc-st-status").text_content() for i in range(2)]
+    n0, n1 = len(views["chapter3"].steps), len(views["tensor"].steps)
+    assert status[0].startswith(f"Step 1 of {n0}") and status[1].startswith(f"Step {n1} of {n1}")
+    assert not tab.errors
+    tab.close()

@@ -1,5 +1,5 @@
 """The step-through views in the built book run: myst-nb keeps their scripts, and a reader can
-step through each one (chapters 3 and 8), with no network and no kernel."""
+step through each one (chapters 2, 3, 6 and 8), with no network and no kernel."""
 
 from __future__ import annotations
 
