@@ -48,7 +48,7 @@ class Step:
     node: int | None
     title: str
     lines: tuple[str, ...]
-    contribution: Contribution | None = None
+    contribution: Contribution | None = field(default=None, compare=False)
     sets: tuple[tuple[int, str, str], ...] = ()
     hidden: tuple[int, ...] = ()
     answer: str = ""
@@ -83,11 +83,29 @@ def box_text(x: Any, fmt: Any) -> str:
     return fmt(x)
 
 
-def build_steps(rec: Recording, fmt: Any, backward_fns: dict[int, Any]) -> list[Step]:
-    """Every step: the forward pass, the seed, then one per contribution."""
-    steps = [_forward_step(rec, node, fmt) for node in rec.nodes]
+def build_steps(rec: Recording, fmt: Any, backward_fns: dict[int, Any],
+                max_steps: int | None = None, drawn: bool = True) -> list[Step]:
+    """The forward pass, the seed, then one step per contribution; with ``max_steps``, at
+    most that many (see :func:`_bounded`), formatting only the steps that are kept.
+    ``drawn`` says whether the summary steps need the texts of every box."""
+    total = len(rec.nodes) + 1 + len(rec.contributions)
+    short = max_steps is not None and total > max_steps
+    keep = len(rec.contributions) if not short else max(0, max_steps - 3)  # type: ignore[operator]
+    coefficients: dict[int, Any] = {}
+    backward = []
+    for c in rec.contributions[:keep]:
+        if c.source not in coefficients:
+            coefficients[c.source] = dot_coefficients(backward_fns[c.source])
+        backward.append(_backward_step(rec, c, fmt, coefficients[c.source]))
+    if short:
+        return _bounded(rec, fmt, _seed_step(rec, fmt), backward, drawn)
+    return [*(_forward_step(rec, node, fmt) for node in rec.nodes), _seed_step(rec, fmt),
+            *backward]
+
+
+def _seed_step(rec: Recording, fmt: Any) -> Step:
     root = rec.nodes[-1]
-    order = [rec.nodes[i].name for i in rec.backward_order]
+    order = [rec.nodes[i].name for i in rec.backward_order[:13]]
     seed = "1" if root.shape in (None, ()) else "an array of ones"
     lines = [f"∂{root.name}/∂{root.name} = {seed}: the gradient of the output with respect to "
              "itself."]
@@ -97,13 +115,8 @@ def build_steps(rec: Recording, fmt: Any, backward_fns: dict[int, Any]) -> list[
                      f"topological order: {visits}.")
     else:
         lines.append("The output is a leaf: there is nothing to pass back.")
-    steps.append(Step("seed", root.index, f"The backward pass starts at the output "
-                      f"{root.name}", tuple(lines), sets=((root.index, "grad",
-                                                           box_text(root.grad, fmt)),)))
-    coefficients = {i: dot_coefficients(fn) for i, fn in backward_fns.items()}
-    for c in rec.contributions:
-        steps.append(_backward_step(rec, c, fmt, coefficients.get(c.source)))
-    return steps
+    return Step("seed", root.index, f"The backward pass starts at the output {root.name}",
+                tuple(lines), sets=((root.index, "grad", box_text(root.grad, fmt)),))
 
 
 def _forward_step(rec: Recording, node: NodeRecord, fmt: Any) -> Step:
@@ -186,11 +199,10 @@ def _paren(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def bounded(steps: list[Step], rec: Recording, fmt: Any, max_steps: int) -> list[Step]:
-    """At most ``max_steps`` steps: a large graph's forward pass in one step, the first
-    steps of its backward pass, and a last step with the leaves' final gradients."""
-    if len(steps) <= max_steps:
-        return steps
+def _bounded(rec: Recording, fmt: Any, seed: Step, backward: list[Step], drawn: bool
+             ) -> list[Step]:
+    """A large graph's steps: its forward pass in one step, the seed, the first steps of its
+    backward pass (``backward``), and a last step with the leaves' final gradients."""
     n = len(rec.nodes)
     ops = Counter(node.op or "leaf" for node in rec.nodes)
     tally = ", ".join(f"{count:,} {op!r}" for op, count in ops.most_common(6))
@@ -199,10 +211,9 @@ def bounded(steps: list[Step], rec: Recording, fmt: Any, max_steps: int) -> list
         (f"This graph has {n:,} nodes ({tally}{', …' if len(ops) > 6 else ''}), too many "
          "to show one by one.", "The forward pass computed them in topological order, "
          "inputs first."),
-        sets=tuple((node.index, "value", box_text(node.data, fmt)) for node in rec.nodes),
+        sets=tuple((node.index, "value", box_text(node.data, fmt)) for node in rec.nodes
+                   if drawn),
     )
-    seed = next(s for s in steps if s.phase == "seed")
-    backward = [s for s in steps if s.phase == "backward"][: max(0, max_steps - 3)]
     rest = len(rec.contributions) - len(backward)
     leaves = [node for node in rec.nodes if not node.op and node.grad is not None]
     shown = "; ".join(f"∂{rec.nodes[-1].name}/∂{x.name} = {fmt(x.grad)}" for x in leaves[:12])
@@ -213,6 +224,6 @@ def bounded(steps: list[Step], rec: Recording, fmt: Any, max_steps: int) -> list
          f"The final gradients of the leaves: {shown}"
          + (f"; and {len(leaves) - 12:,} more leaves." if len(leaves) > 12 else ".")),
         sets=tuple((node.index, "grad", box_text(node.grad, fmt)) for node in rec.nodes
-                   if node.grad is not None),
+                   if drawn and node.grad is not None),
     )
     return [forward, seed, *backward, last]

@@ -13,9 +13,9 @@ term by term. Every ``.grad`` of the graph is put back as it was before the call
 
 from __future__ import annotations
 
+import gc
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -28,8 +28,7 @@ __all__: list[str] = []  # private: backprop_course.viz.step_through is the publ
 Number = Any  # a float (Value graphs) or a numpy.ndarray (Tensor graphs)
 
 
-@dataclass(frozen=True)
-class NodeRecord:
+class NodeRecord(NamedTuple):
     """One node of the graph, as the forward and the backward pass left it.
 
     ``index`` is its position in the engine's topological order (inputs first), ``inputs``
@@ -48,8 +47,7 @@ class NodeRecord:
     requires_grad: bool
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One term of the chain rule: what one node's backward function added into one input.
 
     ``source`` ran its ``_backward`` with ``upstream`` = dL/d(source) and added ``value``
@@ -70,14 +68,15 @@ class Contribution:
     total: int
 
 
-@dataclass(frozen=True)
-class Recording:
-    """Everything :func:`record` found: nodes in the engine's order, and its terms in order."""
+class Recording(NamedTuple):
+    """Everything :func:`record` found: nodes in the engine's order, and its terms in order,
+    and the backward function of each node that has one (by index: dot's factors are there)."""
 
     kind: str  # "Value" or "Tensor"
     nodes: tuple[NodeRecord, ...]
     backward_order: tuple[int, ...]  # the nodes whose _backward the engine ran, in that order
     contributions: tuple[Contribution, ...]
+    backward_fns: dict[int, Any]
 
 
 class _Terms:
@@ -108,67 +107,68 @@ def record(root: Value | Tensor, names: dict[int, str], func: str) -> Recording:
     """Run ``root``'s backward pass and record it; every ``.grad`` is restored afterwards.
 
     ``names`` maps ``id(node)`` to a display name (a Value's label otherwise, else ``n<i>``).
+    The cyclic garbage collector is paused meanwhile, as ``Value.backward`` pauses it: the
+    records hold no reference cycles, so its passes over them would only cost time.
     """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _record(root, names, func)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _record(root: Value | Tensor, names: dict[int, str], func: str) -> Recording:
     order = topological_order(root)
     kind = "Value" if isinstance(root, Value) else "Tensor"
-    before = [_get(node, kind) for node in order]
+    attr = "grad" if kind == "Value" else "_grad"  # a Tensor's .grad setter checks shapes
+    before = [getattr(node, attr) for node in order]
+    index = {id(node): i for i, node in enumerate(order)}
     try:
         for node in order:
             if not node._prev:
-                _set(node, kind, 0.0 if kind == "Value" else None)
+                setattr(node, attr, 0.0 if kind == "Value" else None)
         root.backward()
-        grads = [_copy(_get(node, kind)) for node in order]
-        sent = _rerun(order, kind, func)
+        grads = [_copy(getattr(node, attr)) for node in order]
+        sent = _rerun(order, index, attr, func)
     finally:
         for node, grad in zip(order, before, strict=True):
-            _set(node, kind, grad)
-    index = {id(node): i for i, node in enumerate(order)}
+            setattr(node, attr, grad)
+    tensor = kind == "Tensor"
     nodes = tuple(
         NodeRecord(
-            index=i,
-            name=names.get(id(node)) or getattr(node, "label", "") or f"n{i}",
-            op=node._op,
-            inputs=tuple(index[id(p)] for p in node._prev),
-            data=node.data if kind == "Value" else np.array(node.data, copy=True),
-            grad=grads[i],
-            shape=None if kind == "Value" else tuple(node.shape),
-            requires_grad=True if kind == "Value" else bool(node.requires_grad),
+            i, names.get(id(node)) or getattr(node, "label", "") or f"n{i}", node._op,
+            tuple([index[id(p)] for p in node._prev]),
+            np.array(node.data, copy=True) if tensor else node.data, grads[i],
+            tuple(node.shape) if tensor else None, bool(node.requires_grad) if tensor else True,
         )
         for i, node in enumerate(order)
     )
-    backward_order = tuple(index[id(node)] for node, _ in sent)
-    contributions = _accumulate(nodes, sent, index, kind, func)
-    return Recording(kind, nodes, backward_order, contributions)
+    contributions = _accumulate(nodes, sent, order, kind, func)
+    fns = {i: node._backward for i, node in enumerate(order) if node._prev}
+    return Recording(kind, nodes, tuple(i for i, _ in sent), contributions, fns)
 
 
-def _get(node: Any, kind: str) -> Number | None:
-    return node.grad if kind == "Value" else node._grad
-
-
-def _set(node: Any, kind: str, grad: Number | None) -> None:
-    if kind == "Value":
-        node.grad = grad
-    else:
-        node._grad = grad
-
-
-def _rerun(order: list, kind: str, func: str) -> list[tuple[Any, list[tuple[Any, Number]]]]:
+def _rerun(order: list, index: dict[int, int], attr: str, func: str
+           ) -> list[tuple[int, list[tuple[int, int, Number]]]]:
     """Each node's ``_backward`` once more, in the engine's order (that of ``propagate``).
 
-    Returns, per node that the engine ran, the (input, term) pairs it sent, in the order
-    it sent them.
+    Returns, per node that the engine ran (by index), the terms it sent as (slot, input's
+    index, term), in the order it sent them.
     """
     sent = []
     for node in reversed(order):
-        grad = _get(node, kind)
-        if not node._prev or grad is None:
+        grad = getattr(node, attr)
+        prev = node._prev
+        if not prev or grad is None:
             continue  # propagate() skips these too
-        inputs = list({id(p): p for p in node._prev}.values())
-        kept = [_get(p, kind) for p in inputs]
-        recorders = {id(p): _Terms() for p in inputs}
+        inputs = list(dict.fromkeys(prev))  # an input used twice is set aside once
+        kept = [getattr(p, attr) for p in inputs]
+        recorders = [_Terms() for _ in inputs]
         try:
-            for p in inputs:
-                _set(p, kind, recorders[id(p)])
+            for p, r in zip(inputs, recorders, strict=True):
+                setattr(p, attr, r)
             node._backward(grad)
         except Exception as err:
             raise ValueError(
@@ -178,72 +178,68 @@ def _rerun(order: list, kind: str, func: str) -> list[tuple[Any, list[tuple[Any,
             ) from None
         finally:
             for p, g in zip(inputs, kept, strict=True):
-                _set(p, kind, g)
-        # terms arrive input by input; interleave them back into the order of the calls
-        sent.append((node, _in_slot_order(node._prev, recorders)))
+                setattr(p, attr, g)
+        if len(inputs) == len(prev) and all(len(r.terms) == 1 for r in recorders):
+            terms = [(k, index[id(p)], r.terms[0])  # the usual case: one term per input
+                     for k, (p, r) in enumerate(zip(prev, recorders, strict=True))]
+        else:
+            terms = _in_slot_order(prev, inputs, recorders, index)
+        sent.append((index[id(node)], terms))
     return sent
 
 
-def _in_slot_order(prev: tuple, recorders: dict[int, _Terms]) -> list[tuple[Any, Number]]:
-    """The terms as (input, term), the k-th term into an input matched with its k-th slot.
+def _in_slot_order(prev: tuple, inputs: list, recorders: list[_Terms], index: dict[int, int]
+                   ) -> list[tuple[int, int, Number]]:
+    """The terms as (slot, input, term), the k-th term into an input matched with its k-th slot.
 
     A backward function adds into its inputs in the order of ``_prev`` (``self`` before
-    ``other``), so ``x * x`` sends its two terms to slots 0 and 1 in turn. A term beyond an
-    input's slots (an input added into twice by one slot) stays with its last slot.
+    ``other``), so ``x * x`` sends its two terms to slots 0 and 1 in turn; an input that
+    needs no gradient gets none. A term beyond an input's slots (an input added into twice
+    by one slot) stays with its last slot.
     """
+    terms_of = {id(p): r.terms for p, r in zip(inputs, recorders, strict=True)}
     taken: dict[int, int] = {}
-    pairs = []
-    for p in prev:
+    last_slot: dict[int, int] = {}
+    out = []
+    for slot, p in enumerate(prev):
         k = taken.get(id(p), 0)
-        terms = recorders[id(p)].terms
-        if k < len(terms):
+        last_slot[id(p)] = slot
+        if k < len(terms_of[id(p)]):
             taken[id(p)] = k + 1
-            pairs.append((p, terms[k]))
-    for p in dict.fromkeys(prev):  # leftovers, in the order of the inputs
-        pairs += [(p, t) for t in recorders[id(p)].terms[taken.get(id(p), 0):]]
-    return pairs
-
-
-def _slot_of(prev: tuple, node: Any, k: int) -> int:
-    """The position in ``prev`` of the k-th occurrence of ``node`` (the last if fewer)."""
-    slots = [i for i, p in enumerate(prev) if p is node]
-    return slots[min(k, len(slots) - 1)]
+            out.append((slot, index[id(p)], terms_of[id(p)][k]))
+    for p in inputs:  # leftovers, in the order of the inputs
+        out += [(last_slot[id(p)], index[id(p)], t) for t in terms_of[id(p)][taken.get(id(p), 0):]]
+    return out
 
 
 def _accumulate(
-    nodes: tuple[NodeRecord, ...], sent: list, index: dict[int, int], kind: str, func: str
+    nodes: tuple[NodeRecord, ...], sent: list, order: list, kind: str, func: str
 ) -> tuple[Contribution, ...]:
     """Sum every target's terms in the engine's order; the sums must be the engine's grads."""
     totals: dict[int, int] = {}
-    for _, pairs in sent:
-        for p, _term in pairs:
-            totals[index[id(p)]] = totals.get(index[id(p)], 0) + 1
+    for _, terms in sent:
+        for _slot, target, _term in terms:
+            totals[target] = totals.get(target, 0) + 1
     running: dict[int, Number] = {}
     counts: dict[int, int] = {}
     out = []
-    for node, pairs in sent:
-        source = index[id(node)]
-        seen: dict[int, int] = {}
-        for p, term in pairs:
-            target = index[id(p)]
-            k = seen[target] = seen.get(target, -1) + 1
+    for source, terms in sent:
+        upstream = nodes[source].grad
+        for slot, target, term in terms:
             prior = running.get(target)
             if prior is None:  # the first term, as the engine stores it
                 if kind == "Value":
                     after = 0.0 + term  # v.grad += term, from the 0.0 of a fresh pass
-                elif p._prev:
+                elif order[target]._prev:
                     after = term  # accumulate_grad keeps an inner node's first term
-                else:
-                    after = np.array(term, dtype=p.data.dtype, copy=True)  # a leaf's: a copy
+                else:  # a leaf's: a copy in its own float type
+                    after = np.array(term, dtype=order[target].data.dtype, copy=True)
             else:
                 after = prior + term
             running[target] = after
-            counts[target] = counts.get(target, 0) + 1
-            out.append(Contribution(
-                source=source, slot=_slot_of(node._prev, p, k), target=target,
-                upstream=nodes[source].grad, value=term, before=prior, after=after,
-                count=counts[target], total=totals[target],
-            ))
+            count = counts[target] = counts.get(target, 0) + 1
+            out.append(Contribution(source, slot, target, upstream, term, prior, after, count,
+                                    totals[target]))
     _check_sums(nodes, running, kind, func)
     return tuple(out)
 

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from importlib import resources
 from typing import Any
 
 from ..checks import flag, int_at_least
-from ..graph import topological_order
 from ..scalar import Value
 from ..tensor import Tensor
-from ._steps import Step, bounded, box_text, build_steps, number_format
+from ._steps import Step, box_text, build_steps, number_format
 from ._svg import svg
 from ._trace import Contribution, NodeRecord, Recording, record
 
@@ -53,6 +53,8 @@ class BackwardTrace:
         ``value`` to ``target`` (its input number ``slot``) with ``upstream`` =
         dL/d(source); the target's gradient went from ``before`` to ``after``, its
         ``count``-th term of ``total``.
+    digits : int
+        Significant digits of the numbers in the steps' text.
     steps : tuple of Step
         What the view shows: ``phase`` ("forward", "seed", "backward"), ``node``,
         ``title``, ``lines`` (formatted text) and, for a backward step, ``contribution``.
@@ -62,7 +64,18 @@ class BackwardTrace:
     nodes: tuple[NodeRecord, ...]
     backward_order: tuple[int, ...]
     contributions: tuple[Contribution, ...]
-    steps: tuple[Step, ...]
+    digits: int = 4
+    _backward_fns: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step, formatted on first use (a large graph has many)."""
+        return tuple(build_steps(self._recording(), number_format(self.digits),
+                                 self._backward_fns))
+
+    def _recording(self) -> Recording:
+        return Recording(self.kind, self.nodes, self.backward_order, self.contributions,
+                         self._backward_fns)
 
 
 def _check_root(root: Any, func: str) -> None:
@@ -156,10 +169,8 @@ def trace_backward(root: Value | Tensor, names: dict | None = None, digits: int 
     digits = _digits(digits, func)
     by_id = _names(names, func)
     rec = record(root, by_id, func)
-    fns = {i: node._backward for i, node in enumerate(topological_order(root)) if node._prev}
-    steps = build_steps(rec, number_format(digits), fns)
-    return BackwardTrace(rec.kind, rec.nodes, rec.backward_order, rec.contributions,
-                         tuple(steps))
+    return BackwardTrace(rec.kind, rec.nodes, rec.backward_order, rec.contributions, digits,
+                         rec.backward_fns)
 
 
 def _digits(digits: Any, func: str) -> int:
@@ -279,7 +290,7 @@ def step_through(
     digits: int = 4,
     predict: bool = False,
     max_drawn: int = 40,
-    max_steps: int = 400,
+    max_steps: int = 300,
 ) -> StepThrough:
     """An interactive view of the forward and backward pass of ``root``'s graph.
 
@@ -306,7 +317,7 @@ def step_through(
         (Value graphs only): the view then says whether the guess was right.
     max_drawn : int, default 40
         Draw the graph only up to this many nodes; a larger graph is described in words.
-    max_steps : int, default 400
+    max_steps : int, default 300
         Show at most this many steps: a larger graph's forward pass becomes one step, and
         the view stops after the first steps of its backward pass, with a last step that
         gives every leaf's final gradient.
@@ -348,9 +359,7 @@ def step_through(
     max_drawn = int_at_least(max_drawn, 0, "max_drawn", func)
     max_steps = int_at_least(max_steps, 10, "max_steps", func)
     trace = trace_backward(root, names, digits)
-    steps = bounded(list(trace.steps), _recording(trace), number_format(digits), max_steps)
-    return StepThrough(trace, steps, len(trace.nodes) <= max_drawn, predict, digits)
-
-
-def _recording(trace: BackwardTrace) -> Recording:
-    return Recording(trace.kind, trace.nodes, trace.backward_order, trace.contributions)
+    drawn = len(trace.nodes) <= max_drawn
+    steps = build_steps(trace._recording(), number_format(digits), trace._backward_fns,
+                        max_steps, drawn)
+    return StepThrough(trace, steps, drawn, predict, digits)
