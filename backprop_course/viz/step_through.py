@@ -255,7 +255,9 @@ class StepThrough:
             'aria-roledescription="step-through" aria-label="Step through the backward pass: '
             'the left and right arrow keys step, Home and End jump, space plays">'
             f"<style>{_asset('step_through.css')}</style>{graph}"
-            '<div class="bc-st-panel"><p class="bc-st-status"></p>'
+            '<div class="bc-st-panel"><p class="bc-st-status">The steps need JavaScript, which '
+            'this page has not run (in Jupyter: run the cell, or trust the notebook); the list '
+            'below gives every step.</p>'
             '<p class="bc-st-title"></p><ul class="bc-st-lines"></ul>'
             '<div class="bc-st-predict" hidden></div></div>'
             '<div class="bc-st-controls" hidden>'

@@ -284,6 +284,7 @@ def test_without_javascript_the_steps_are_still_there(
     items = tab.page.locator(".bc-st-all > li").all_text_contents()
     assert len(items) == len(view.steps)
     assert all(step.title in item for step, item in zip(view.steps, items, strict=True))
+    assert "need JavaScript" in tab.page.locator(".bc-st-status").text_content()
     tab.close()
 
 
