@@ -65,10 +65,31 @@ def backward_by_hand(a: float, b: float, c: float) -> tuple[float, float, float]
     return t + dL_dd * b, dL_dd * a, dL_dd
 
 
+def sent_gradient(node: bc.Value, slot: int) -> float:
+    u = node.children[slot]
+    if node.op == "+":
+        local = 1.0
+    elif node.op == "*":
+        local = node.children[1 - slot].data
+    elif node.op == "tanh":
+        local = 1 - node.data**2
+    elif node.op == "sigmoid":
+        local = node.data * (1 - node.data)
+    elif node.op == "exp":
+        local = node.data
+    elif node.op == "relu":
+        local = 1.0 if u.data > 0 else 0.0
+    else:  # "**n"
+        n = float(node.op[2:])
+        local = n * u.data ** (n - 1)
+    return node.grad * local
+
+
 SOLUTIONS = {
     "value_sin": [value_sin],
     "topological_sort": [topological_sort, topological_sort_by_value],
     "backward_by_hand": [backward_by_hand],
+    "sent_gradient": [sent_gradient],
 }
 
 # -------------------------------------------------------------- wrong answers
@@ -179,6 +200,16 @@ WRONG = {
         (lambda a, b, c: (1.0, "x", 2.0), "dL/db: expected a number, got str"),
         (lambda a, b, c: tuple(-g for g in backward_by_hand(a, b, c)), "expected"),
         (lambda a, b, c: (backward_by_hand(a, b, c)[0], 0.0, 0.0), "dL/db: expected"),
+    ],
+    "sent_gradient": [
+        (lambda node, slot: node.grad, "multiply it by the local derivative"),
+        (lambda node, slot: sent_gradient(node, slot) / node.grad if node.grad else 0.0,
+         "local derivative alone"),
+        (lambda node, slot: node.grad * node.children[slot].data if node.op == "*"
+         else sent_gradient(node, slot), "the other factor"),
+        (lambda node, slot: -sent_gradient(node, slot), "expected"),
+        (lambda node, slot: None, "returned None"),
+        (lambda node, slot: bc.Value(sent_gradient(node, slot)), "not a Value"),
     ],
 }
 

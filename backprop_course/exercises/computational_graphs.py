@@ -2,7 +2,9 @@
 
 The learner writes a new operation for :class:`~backprop_course.scalar.Value`
 (``value_sin``), the topological sort that orders the backward pass
-(``topological_sort``), and a backward pass done by hand (``backward_by_hand``).
+(``topological_sort``), a backward pass done by hand (``backward_by_hand``), and the
+gradient that one step of the backward pass sends (``sent_gradient``), predicted before
+the step is taken and compared with every step the engine takes.
 The checks never trust a formula for a gradient: ``value_sin`` is tested by
 building random expressions with it and comparing the leaves' ``.grad`` with
 central differences of the same expressions evaluated on plain floats, and
@@ -261,6 +263,60 @@ def _backward_by_hand_trial(
     return None
 
 
+# --------------------------------------------------------------- sent_gradient
+
+
+def _steps_graph(rng: np.random.Generator) -> Value:
+    """A random-valued graph with every operation of section 3.2 and values used twice."""
+    x, y, z = (Value(float(t), label=n) for t, n in zip(rng.uniform(-1.5, 1.5, 3), "xyz",
+                                                        strict=True))
+    u = x * y
+    t = (u + z).tanh()
+    s = (x * 0.5).sigmoid()
+    w = t * x + s**2 + y * y
+    r = (w + y).relu()
+    e = (z * 0.3).exp()
+    return w * e + r + u  # u, w, x, y and z each have several users
+
+
+def _sent_gradient_trial(fn: Callable[[Value, int], float], rng: np.random.Generator
+                         ) -> str | None:
+    from ..graph import topological_order
+    from ..viz.step_through import trace_backward  # here: viz loads matplotlib
+
+    root = _steps_graph(rng)
+    root.backward()  # every node.grad complete, as when its backward step comes
+    nodes = topological_order(root)
+    for step, c in enumerate(trace_backward(root).contributions, 1):
+        node, child = nodes[c.source], nodes[c.target]
+        got = fn(node, c.slot)
+        if got is None:
+            return "Your function returned None. Did you forget `return`?"
+        if isinstance(got, Value):
+            return "Return a number (a float), not a Value: node.grad times a float."
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            return f"Expected a number, got {type(got).__name__} ({str(got)[:40]})."
+        if math.isfinite(got) and _close(got, c.value):
+            continue
+        where = (
+            f"At backward step {step}, the node made by {node.op!r} (data {node.data:.6g}, grad "
+            f"{node.grad:.6g}) sends to its input {c.slot} (data {child.data:.6g}): expected "
+            f"{c.value:.6g}, got {got:.6g}."
+        )
+        local = c.value / node.grad if node.grad else None
+        if _close(got, node.grad) and not _close(got, c.value):
+            where += " That is the node's own gradient: multiply it by the local derivative."
+        elif local is not None and _close(got, local):
+            where += " That is the local derivative alone: multiply it by node.grad."
+        elif node.op == "*" and _close(got, node.grad * child.data):
+            where += (" That is node.grad times this input's own data; a product's local "
+                      "derivative is the other factor.")
+        return where
+    return None
+
+
 EXERCISES = [
     TrialExercise(
         name="value_sin",
@@ -306,5 +362,23 @@ EXERCISES = [
         nudge="Give every intermediate result a name and fill in a backward table from L down. "
         "Watch a: it is used in two places.",
         trial=_backward_by_hand_trial,
+    ),
+    TrialExercise(
+        name="sent_gradient",
+        chapter=CHAPTER,
+        task="Return the gradient that node's backward step sends to its input "
+        "node.children[slot], when node.grad is complete: what the step-through view asks you "
+        "to predict.",
+        signature="sent_gradient(node, slot)",
+        hint="Return node.grad * local, where local is the local derivative of section 3.2 "
+        "for node.op: 1 for '+'; for '*' the other input's data, node.children[1 - slot].data; "
+        "1 - node.data**2 for 'tanh'; node.data * (1 - node.data) for 'sigmoid'; node.data for "
+        "'exp'; 1 or 0 for 'relu' by the sign of the input; n * u**(n - 1) for '**n', n = "
+        "float(node.op[2:]) and u the input's data.",
+        nudge="Each step sends the node's complete gradient times one local derivative, that "
+        "of node.op with respect to the input in that slot; read the numbers it needs from "
+        "the node and its children.",
+        trial=_sent_gradient_trial,
+        verified_by="every step of the engine's backward pass",
     ),
 ]
