@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import numerical_gradient
+from ..numerics import sigmoid
 from .core import Output, ReferenceExercise
 from .reference_inputs import _real_array, _real_number
 
@@ -17,10 +18,6 @@ __all__ = ["CHAPTER", "EXERCISES", "neuron_loss"]
 
 CHAPTER = 2
 """The chapter that sets these exercises."""
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
 def neuron_loss(w: np.ndarray, x: np.ndarray, b: float, y: float) -> float:
@@ -46,7 +43,7 @@ def neuron_loss(w: np.ndarray, x: np.ndarray, b: float, y: float) -> float:
             f"got {w.shape} and {x.shape}"
         )
     b, y = _real_number(b, "neuron_loss: b"), _real_number(y, "neuron_loss: y")
-    return 0.5 * float(_sigmoid(np.dot(w, x) + b) - y) ** 2
+    return 0.5 * float(sigmoid(np.dot(w, x) + b) - y) ** 2
 
 
 def _z_case(rng: np.random.Generator) -> tuple:
@@ -56,7 +53,7 @@ def _z_case(rng: np.random.Generator) -> tuple:
 
 def _sigmoid_derivative_expected(z: np.ndarray) -> tuple[np.ndarray]:
     eps = 1e-6  # sigma acts entrywise, so one central difference per entry at once
-    return ((_sigmoid(z + eps) - _sigmoid(z - eps)) / (2 * eps),)
+    return ((sigmoid(z + eps) - sigmoid(z - eps)) / (2 * eps),)
 
 
 def _neuron_case(rng: np.random.Generator) -> tuple:

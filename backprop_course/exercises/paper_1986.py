@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..gradcheck import numerical_gradient
+from ..numerics import sigmoid
 from .core import Output, ReferenceExercise, TrialExercise, gradients_by_differences
 from .reference_inputs import _real_array, _real_number, _shape_is
 
@@ -22,10 +23,6 @@ __all__ = ["CHAPTER", "EXERCISES", "summed_error", "margin_error"]
 
 CHAPTER = 9
 """The chapter that sets these exercises."""
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
 def summed_error(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
@@ -52,7 +49,7 @@ def summed_error(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
     _shape_is(W2, (W1.shape[1], W2.shape[1]), f"{f}: W2", f" (W1 has {W1.shape[1]} columns)")
     _shape_is(b2, (W2.shape[1],), f"{f}: b2", " (one bias per output)")
     _shape_is(D, (X.shape[0], W2.shape[1]), f"{f}: D", " (one row of targets per case)")
-    y = _sigmoid(_sigmoid(X @ W1 + b1) @ W2 + b2)
+    y = sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
     return 0.5 * float(np.sum((y - D) ** 2))
 
 
