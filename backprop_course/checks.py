@@ -19,7 +19,7 @@ import numpy as np
 
 __all__ = ["as_array", "check_callable", "flag", "check_axis", "normalise_axes"]
 __all__ += ["describe", "real_array", "rows", "int_at_least", "real_number", "positive_number"]
-__all__ += ["not_numbers", "same_shape", "unpack_cache"]
+__all__ += ["not_numbers", "same_shape", "unpack_cache", "finite_positive"]
 
 
 def as_array(data: Any, what: str = "Tensor data") -> np.ndarray:
@@ -223,6 +223,22 @@ def positive_number(value: Any, name: str, where: str = "", *, allow_inf: bool =
     """A number > 0, finite unless ``allow_inf``."""
     return real_number(value, name, "a positive number",
                        lambda v: v > 0 and (allow_inf or math.isfinite(v)), where)
+
+
+def finite_positive(value: Any, name: str, must: str, *, zero_ok: bool = False,
+                    where: str = "") -> float:
+    """A step, a tolerance or a time limit: a finite real number > 0 (>= 0 with ``zero_ok``).
+
+    ``must`` says what it must be ("a positive number", "a number >= 0"). Unlike the other
+    checks, every refusal is a ValueError, a value of the wrong kind too (a string, a bool,
+    None): ``gradcheck``'s ``eps``, ``rtol`` and ``atol``, ``higher``'s ``tol`` and the
+    exercises' ``timeout`` have always refused that way, and learners' code catches it.
+    """
+    try:
+        return real_number(value, name, must, (lambda v: v >= 0) if zero_ok else (lambda v: v > 0),
+                           where, finite=True)
+    except TypeError as err:
+        raise ValueError(str(err)) from None
 
 
 def same_shape(dout: Any, shape: tuple[int, ...], layer: str) -> np.ndarray:
