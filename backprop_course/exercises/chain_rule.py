@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import one_number, real_array
 from ..gradcheck import numerical_gradient
 from ..numerics import sigmoid
 from .core import Output, ReferenceExercise
-from .reference_inputs import _real_array, _real_number
 
 __all__ = ["CHAPTER", "EXERCISES", "neuron_loss"]
 
@@ -35,14 +35,14 @@ def neuron_loss(w: np.ndarray, x: np.ndarray, b: float, y: float) -> float:
         If ``w`` and ``x`` differ in shape or are not 1-D (or 0-d), ``b`` or ``y`` is an
         array of several numbers, or anything is NaN or infinite.
     """
-    w = _real_array(w, "neuron_loss: w", ndim=(0, 1))
-    x = _real_array(x, "neuron_loss: x", ndim=(0, 1))
+    w = real_array(w, "w", "neuron_loss", ndim=(0, 1), float64=True)
+    x = real_array(x, "x", "neuron_loss", ndim=(0, 1), float64=True)
     if w.shape != x.shape or w.size == 0:
         raise ValueError(
             f"neuron_loss: w and x need the same shape (one weight per input, at least one), "
             f"got {w.shape} and {x.shape}"
         )
-    b, y = _real_number(b, "neuron_loss: b"), _real_number(y, "neuron_loss: y")
+    b, y = one_number(b, "b", "neuron_loss"), one_number(y, "y", "neuron_loss")
     return 0.5 * float(sigmoid(np.dot(w, x) + b) - y) ** 2
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import real_array
 from ..gradcheck import numerical_gradient
 from ..numerics import sigmoid
 from .core import Output, ReferenceExercise, gradients_by_differences
-from .reference_inputs import _real_array, _shape_is
+from .reference_inputs import _shape_is
 
 __all__ = ["CHAPTER", "EXERCISES", "two_layer_loss"]
 
@@ -112,10 +113,10 @@ def two_layer_loss(
         or infinite.
     """
     f = "two_layer_loss"
-    x, W1, W2 = (_real_array(a, f"{f}: {n}", ndim=2) for n, a in (("x", x), ("W1", W1),
+    x, W1, W2 = (real_array(a, n, f, ndim=2, float64=True) for n, a in (("x", x), ("W1", W1),
                                                                     ("W2", W2)))
-    b1, b2 = (_real_array(a, f"{f}: {n}", ndim=1) for n, a in (("b1", b1), ("b2", b2)))
-    y = _real_array(y, f"{f}: y")
+    b1, b2 = (real_array(a, n, f, ndim=1, float64=True) for n, a in (("b1", b1), ("b2", b2)))
+    y = real_array(y, "y", f, float64=True)
     _shape_is(W1, (x.shape[1], W1.shape[1]), f"{f}: W1", f" (x has {x.shape[1]} columns)")
     _shape_is(b1, (W1.shape[1],), f"{f}: b1", " (one bias per hidden unit)")
     _shape_is(W2, (W1.shape[1], W2.shape[1]), f"{f}: W2", f" (W1 has {W1.shape[1]} columns)")

@@ -13,18 +13,8 @@ from collections.abc import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import (
-    _array,
-    _axes,
-    _callable,
-    _color,
-    _count,
-    _elementwise,
-    _levels,
-    _limits,
-    _margin,
-    _real,
-)
+from ..checks import int_at_least, one_number, real_array
+from ._common import _axes, _callable, _color, _elementwise, _levels, _limits, _margin
 
 __all__ = ["plot_tangent", "plot_descent_1d", "plot_descent_contour"]
 
@@ -78,10 +68,10 @@ def plot_tangent(
     """
     func = "plot_tangent"
     _callable(f, func, "f")
-    x0, slope = _real(x0, func, "x0"), _real(slope, func, "slope")
-    span = _real(span, func, "span", positive=True)
-    half = span / 2 if tangent_span is None else _real(
-        tangent_span, func, "tangent_span", positive=True
+    x0, slope = one_number(x0, "x0", func), one_number(slope, "slope", func)
+    span = one_number(span, "span", func, positive=True)
+    half = span / 2 if tangent_span is None else one_number(
+        tangent_span, "tangent_span", func, positive=True
     )
     _axes(ax, func)
     xs = np.linspace(x0 - span, x0 + span, 200)
@@ -109,7 +99,7 @@ def _descent_path(path: np.ndarray, dims: int) -> np.ndarray:
     """Check a path of iterates: shape (k,) for 1-D, (k, 2) for 2-D; at least one finite row."""
     func = "plot_descent_1d" if dims == 1 else "plot_descent_contour"
     try:
-        arr = _array(path, func, "path")
+        arr = real_array(path, "path", func, float64=True)
     except ValueError as err:  # NaN or inf: say what to do about it
         raise ValueError(f"{err}; plot the finite part of a diverged run") from None
     expected = "(steps + 1,)" if dims == 1 else "(steps + 1, 2)"
@@ -180,7 +170,7 @@ def plot_descent_1d(
     _axes(ax, func)
     lo, hi = (_limits(xlim, func, "xlim") if xlim is not None
               else _margin(float(ws.min()), float(ws.max()), 0.15))
-    max_arrows = _count(max_arrows, func, "max_arrows", minimum=0)
+    max_arrows = int_at_least(max_arrows, 0, "max_arrows", func)
     _color(color, func)
     xs = np.linspace(lo, hi, 400)
     heights = _elementwise(f(ws), ws.shape, func, "f")
@@ -275,14 +265,14 @@ def plot_descent_contour(
     uv = _descent_path(path, 2)
     _axes(ax, func)
     levels = _levels(levels, func, minimum=1)
-    resolution = _count(resolution, func, "resolution", minimum=2)
+    resolution = int_at_least(resolution, 2, "resolution", func)
     _color(color, func)
     if not (aspect in ("equal", "auto") or isinstance(aspect, numbers.Real)
             and not isinstance(aspect, bool) and aspect > 0):
         raise ValueError(f"{func}: aspect must be 'equal', 'auto' or a positive number, "
                          f"got {aspect!r}")
     if minimum is not None:
-        minimum = tuple(_array(minimum, func, "minimum").ravel())
+        minimum = tuple(real_array(minimum, "minimum", func, float64=True).ravel())
         if len(minimum) != 2:
             raise ValueError(f"{func}: minimum must be a point (u, v), got {len(minimum)} numbers")
     points = uv if minimum is None else np.vstack([uv, np.asarray(minimum, dtype=float)])

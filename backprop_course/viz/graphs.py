@@ -11,9 +11,10 @@ import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
+from ..checks import flag, one_number
 from ..graph import topological_order
 from ..scalar import Value
-from ._common import _axes, _flag, _real
+from ._common import _axes
 
 __all__ = ["draw_graph"]
 
@@ -184,9 +185,9 @@ def draw_graph(
     func = "draw_graph"
     _axes(ax, func)
     _float_format(fmt, func)
-    show_grad = _flag(show_grad, func, "show_grad")
-    fontsize = _real(fontsize, func, "fontsize", positive=True)
-    max_width = _real(max_width, func, "max_width", positive=True)
+    show_grad = flag(show_grad, f"{func}: show_grad")
+    fontsize = one_number(fontsize, "fontsize", func, positive=True)
+    max_width = one_number(max_width, "max_width", func, positive=True)
     order = topological_order(root)
     users: dict[Value, list[Value]] = {node: [] for node in order}
     for node in order:

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import _array, _axes, _flag, _levels, _real
+from ..checks import flag, one_number, real_array
+from ._common import _axes, _levels
 
 __all__ = ["plot_layer_grid", "plot_loss_slice"]
 
@@ -21,7 +22,8 @@ def _size_pair(value: object, func: str, name: str) -> tuple[float, float]:
     if isinstance(value, str) or not isinstance(value, tuple | list) or len(value) != 2:
         raise ValueError(f"{func}: {name} must be two positive numbers (width, height), "
                          f"got {value!r}")
-    return _real(value[0], func, name, positive=True), _real(value[1], func, name, positive=True)
+    width, height = (one_number(v, name, func, positive=True) for v in value)
+    return width, height
 
 
 def plot_layer_grid(
@@ -99,7 +101,7 @@ def plot_layer_grid(
                 raise ValueError(f"{func}: grid[{(r, c)}] has no curve to draw")
             curves[(r, c)] = {}
             for label, values in panel.items():
-                v = _array(values, func, f"{(r, c)} {label!r}")
+                v = real_array(values, f"{(r, c)} {label!r}", func, float64=True)
                 if v.ndim != 1 or v.size == 0 or not (v > 0).all():
                     raise ValueError(f"{(r, c)} {label!r}: need positive values, one per layer")
                 curves[(r, c)][label] = v
@@ -180,9 +182,9 @@ def plot_loss_slice(
     from matplotlib.colors import BoundaryNorm
 
     func = "plot_loss_slice"
-    alphas = _array(alphas, func, "alphas")
-    betas = _array(betas, func, "betas")
-    values = _array(values, func, "values")
+    alphas = real_array(alphas, "alphas", func, float64=True)
+    betas = real_array(betas, "betas", func, float64=True)
+    values = real_array(values, "values", func, float64=True)
     for name, axis in (("alphas", alphas), ("betas", betas)):
         if axis.ndim != 1 or axis.size < 2 or np.any(np.diff(axis) <= 0):
             raise ValueError(
@@ -190,7 +192,7 @@ def plot_loss_slice(
                 f"{np.array2string(axis, threshold=6)}"
             )
     levels = _levels(levels, func, minimum=2)
-    colorbar = _flag(colorbar, func, "colorbar")
+    colorbar = flag(colorbar, f"{func}: colorbar")
     _axes(ax, func)
     if values.shape != (betas.size, alphas.size):
         raise ValueError(

@@ -13,7 +13,8 @@ import numbers
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import _array, _axes, _cmap, _color, _real
+from ..checks import one_number, real_array
+from ._common import _axes, _cmap, _color
 
 __all__ = ["plot_matmul_shapes", "plot_outer_products", "plot_hinton", "plot_grid"]
 
@@ -103,8 +104,8 @@ def plot_matmul_shapes(
 
     func = "plot_matmul_shapes"
     _equations(rows, func)
-    gap = _real(gap, func, "gap", positive=True)
-    row_gap = _real(row_gap, func, "row_gap", positive=True)
+    gap = one_number(gap, "gap", func, positive=True)
+    row_gap = one_number(row_gap, "row_gap", func, positive=True)
     _axes(ax, func)
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5))
@@ -191,7 +192,8 @@ def plot_outer_products(
         unknown.
     """
     func = "plot_outer_products"
-    a_prev, delta = _array(a_prev, func, "a_prev"), _array(delta, func, "delta")
+    a_prev = real_array(a_prev, "a_prev", func, float64=True)
+    delta = real_array(delta, "delta", func, float64=True)
     if a_prev.ndim != 2 or delta.ndim != 2 or a_prev.shape[0] != delta.shape[0]:
         raise ValueError(
             f"a_prev (N, D_in) and delta (N, D_out) need the same N rows, got shapes "
@@ -281,7 +283,7 @@ def plot_hinton(
     from matplotlib.patches import Rectangle
 
     func = "plot_hinton"
-    W = _array(weights, func, "weights")
+    W = real_array(weights, "weights", func, float64=True)
     if W.ndim != 2 or W.size == 0:
         raise ValueError(f"plot_hinton draws a 2-D array of weights, got shape {W.shape}")
     for name, labels, n in (("row_labels", row_labels, W.shape[0]),
@@ -297,7 +299,7 @@ def plot_hinton(
     if max_weight is None:
         max_weight = float(np.abs(W).max()) or 1.0
     else:
-        max_weight = _real(max_weight, func, "max_weight", positive=True)
+        max_weight = one_number(max_weight, "max_weight", func, positive=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.4 * W.shape[1] + 1.5, 0.4 * W.shape[0] + 1))
     ax.set_facecolor("0.55")
@@ -351,8 +353,8 @@ def _highlights(
     for box in highlight:
         if isinstance(box, str) or not isinstance(box, list | tuple) or len(box) not in (4, 5):
             raise ValueError(f"a highlight is (row, col, height, width[, color]), got {box!r}")
-        row, col = (_real(v, func, "a highlight's row and col") for v in box[:2])
-        height, width = (_real(v, func, "a highlight's height and width", positive=True)
+        row, col = (one_number(v, "a highlight's row and col", func) for v in box[:2])
+        height, width = (one_number(v, "a highlight's height and width", func, positive=True)
                          for v in box[2:4])
         color = box[4] if len(box) == 5 else "C3"
         _color(color, func, "the highlight's colour")
@@ -422,18 +424,18 @@ def plot_grid(
     from matplotlib.patches import Rectangle
 
     func = "plot_grid"
-    values = _array(values, func, "values")
+    values = real_array(values, "values", func, float64=True)
     if values.ndim != 2:
         raise ValueError(f"plot_grid draws a 2-D array, got shape {values.shape}")
     if values.size == 0:
         raise ValueError(f"{func}: values has no cells, shape {values.shape}")
     fmt = _cell_format(fmt, func)
-    vmin = None if vmin is None else _real(vmin, func, "vmin")
-    vmax = None if vmax is None else _real(vmax, func, "vmax")
+    vmin = None if vmin is None else one_number(vmin, "vmin", func)
+    vmax = None if vmax is None else one_number(vmax, "vmax", func)
     if vmin is not None and vmax is not None and vmin > vmax:
         raise ValueError(f"{func}: vmin must not exceed vmax, got vmin={vmin:g}, vmax={vmax:g}")
     _cmap(cmap, func)
-    fontsize = _real(fontsize, func, "fontsize", positive=True)
+    fontsize = one_number(fontsize, "fontsize", func, positive=True)
     boxes = _highlights(highlight, values.shape, func)
     _axes(ax, func)
     if ax is None:

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import _array, _axes, _callable, _cmap, _count, _flag, _margin, _real
+from ..checks import flag, int_at_least, one_number, real_array
+from ._common import _axes, _callable, _cmap, _margin
 
 __all__ = ["plot_decision_boundary", "plot_curves", "plot_confusion_matrix", "plot_digits"]
 
@@ -21,7 +22,7 @@ def _scores(model: Callable[[np.ndarray], object], points: np.ndarray) -> np.nda
     out = model(points)
     if not isinstance(out, np.ndarray) and hasattr(out, "data"):
         out = out.data
-    return _array(out, "plot_decision_boundary", "the model's scores")
+    return real_array(out, "the model's scores", "plot_decision_boundary", float64=True)
 
 
 def _class_labels(y: object, n: int, func: str, name: str = "y") -> np.ndarray:
@@ -108,12 +109,12 @@ def plot_decision_boundary(
     """
     func = "plot_decision_boundary"
     _callable(model, func, "model")
-    X = _array(X, func, "X")
+    X = real_array(X, "X", func, float64=True)
     if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
         raise ValueError(f"plot_decision_boundary needs points X of shape (N, 2), got {X.shape}")
     y = _class_labels(y, len(X), func)
-    resolution = _count(resolution, func, "resolution", minimum=2)
-    margin = _real(margin, func, "margin", nonnegative=True)
+    resolution = int_at_least(resolution, 2, "resolution", func)
+    margin = one_number(margin, "margin", func, nonnegative=True)
     _cmap(cmap, func)
     _axes(ax, func)
     if ax is None:
@@ -191,11 +192,11 @@ def plot_curves(
         )
     if not histories:
         raise ValueError("plot_curves needs at least one curve")
-    logy = _flag(logy, func, "logy")
+    logy = flag(logy, f"{func}: logy")
     _axes(ax, func)
     curves = {}
     for label, values in histories.items():
-        values = _array(values, func, f"curve {label!r}")
+        values = real_array(values, f"curve {label!r}", func, float64=True)
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"curve {label!r} must be a non-empty list of numbers")
         if logy and (values <= 0).any():
@@ -327,14 +328,14 @@ def plot_digits(
         positive.
     """
     func = "plot_digits"
-    images = _array(images, func, "images")
+    images = real_array(images, "images", func, float64=True)
     labels = np.asarray(labels)
     if (isinstance(shape, str) or not isinstance(shape, tuple | list)
             or len(shape) != 2):
         raise ValueError(f"{func}: shape must be two ints (height, width), got {shape!r}")
-    shape = (_count(shape[0], func, "shape[0]"), _count(shape[1], func, "shape[1]"))
-    ncols = _count(ncols, func, "ncols")
-    size = _real(size, func, "size", positive=True)
+    shape = tuple(int_at_least(n, 1, f"shape[{k}]", func) for k, n in enumerate(shape))
+    ncols = int_at_least(ncols, 1, "ncols", func)
+    size = one_number(size, "size", func, positive=True)
     for name, given in (("labels", labels), ("predictions", predictions)):
         if given is not None and np.ndim(given) != 1:
             raise ValueError(
