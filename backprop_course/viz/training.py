@@ -107,30 +107,14 @@ def plot_decision_boundary(
         below 2; ``margin`` is negative; ``cmap`` is unknown; or the model's scores are
         not (M, C) with C >= 1, or hold NaN/inf.
     """
-    func = "plot_decision_boundary"
-    _callable(model, func, "model")
-    X = real_array(X, "X", func, float64=True)
-    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
-        raise ValueError(f"plot_decision_boundary needs points X of shape (N, 2), got {X.shape}")
-    y = _class_labels(y, len(X), func)
-    resolution = int_at_least(resolution, 2, "resolution", func)
-    margin = one_number(margin, "margin", func, nonnegative=True)
-    _cmap(cmap, func)
-    _axes(ax, func)
+    X, y, resolution, margin = _boundary_arguments(model, X, y, ax, resolution, margin, cmap)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     (x_lo, y_lo), (x_hi, y_hi) = X.min(axis=0), X.max(axis=0)
     x_lo, x_hi = _margin(float(x_lo), float(x_hi), margin)
     y_lo, y_hi = _margin(float(y_lo), float(y_hi), margin)
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
-    scores = _scores(model, np.column_stack([gx.ravel(), gy.ravel()]))
-    if scores.ndim != 2 or len(scores) != gx.size or scores.shape[1] == 0:
-        raise ValueError(
-            f"the model must map (M, 2) points to (M, C) scores; for M = {gx.size} it returned "
-            f"shape {scores.shape}"
-        )
-    predicted = (scores[:, 0] > 0).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
-    predicted = predicted.reshape(gx.shape)
+    predicted = _predicted_classes(model, gx, gy)
     n_colors = int(max(predicted.max(), y.max() if y.size else 0)) + 1
     colors = plt.get_cmap(cmap)
     levels = np.arange(n_colors + 1) - 0.5
@@ -145,6 +129,39 @@ def plot_decision_boundary(
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def _boundary_arguments(
+    model: object, X: object, y: object, ax: object, resolution: object, margin: object,
+    cmap: object,
+) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """:func:`plot_decision_boundary`'s arguments, checked: points (N, 2), their class
+    labels, the resolution and the margin."""
+    func = "plot_decision_boundary"
+    _callable(model, func, "model")
+    X = real_array(X, "X", func, float64=True)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ValueError(f"plot_decision_boundary needs points X of shape (N, 2), got {X.shape}")
+    y = _class_labels(y, len(X), func)
+    resolution = int_at_least(resolution, 2, "resolution", func)
+    margin = one_number(margin, "margin", func, nonnegative=True)
+    _cmap(cmap, func)
+    _axes(ax, func)
+    return X, y, resolution, margin
+
+
+def _predicted_classes(model: Callable[[np.ndarray], object], gx: np.ndarray,
+                       gy: np.ndarray) -> np.ndarray:
+    """The class the model predicts at each grid point: the argmax of its scores, or
+    ``score > 0`` for a single output column; shaped like the grid."""
+    scores = _scores(model, np.column_stack([gx.ravel(), gy.ravel()]))
+    if scores.ndim != 2 or len(scores) != gx.size or scores.shape[1] == 0:
+        raise ValueError(
+            f"the model must map (M, 2) points to (M, C) scores; for M = {gx.size} it returned "
+            f"shape {scores.shape}"
+        )
+    predicted = (scores[:, 0] > 0).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
+    return predicted.reshape(gx.shape)
 
 
 def plot_curves(
@@ -327,6 +344,37 @@ def plot_digits(
         positive ints matching the pixels, ``ncols`` is below 1, or ``size`` is not
         positive.
     """
+    images, labels, shape, ncols, size = _digit_arguments(images, labels, predictions, shape,
+                                                          ncols, size)
+    ncols = min(ncols, len(images))
+    nrows = -(-len(images) // ncols)
+    extra = 0.35 if title else 0.0
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, size * nrows * 1.15 + extra), squeeze=False
+    )
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k >= len(images):
+            continue
+        ax.imshow(images[k], cmap="gray_r", interpolation="nearest")
+        if predictions is None:
+            ax.set_title(f"{labels[k]}", fontsize=9)
+        else:
+            wrong = predictions[k] != labels[k]
+            ax.set_title(f"true {labels[k]}, pred {predictions[k]}", fontsize=8,
+                         color="C3" if wrong else "black")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _digit_arguments(
+    images: object, labels: object, predictions: object, shape: object, ncols: object,
+    size: object,
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int], int, float]:
+    """:func:`plot_digits`'s arguments, checked: the images as (K, H, W), their labels, the
+    shape of one image, the number of columns and the size of an image."""
     func = "plot_digits"
     images = real_array(images, "images", func, float64=True)
     labels = np.asarray(labels)
@@ -352,24 +400,4 @@ def plot_digits(
         raise ValueError(f"images must be (K, H*W) or (K, H, W) with K >= 1, got {images.shape}")
     if len(labels) != len(images) or (predictions is not None and len(predictions) != len(images)):
         raise ValueError("need one label (and one prediction, if given) per image")
-    ncols = min(ncols, len(images))
-    nrows = -(-len(images) // ncols)
-    extra = 0.35 if title else 0.0
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(size * ncols, size * nrows * 1.15 + extra), squeeze=False
-    )
-    for k, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if k >= len(images):
-            continue
-        ax.imshow(images[k], cmap="gray_r", interpolation="nearest")
-        if predictions is None:
-            ax.set_title(f"{labels[k]}", fontsize=9)
-        else:
-            wrong = predictions[k] != labels[k]
-            ax.set_title(f"true {labels[k]}, pred {predictions[k]}", fontsize=8,
-                         color="C3" if wrong else "black")
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return images, labels, shape, ncols, size
