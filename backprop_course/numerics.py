@@ -72,22 +72,13 @@ def two_branch_sigmoid(z: Any) -> Any:
     """The logistic function, elementwise, accurate relative to its value for every ``z``.
 
     ``1 / (1 + e^-z)`` where ``z >= 0`` and ``e^z / (1 + e^z)`` where ``z < 0``: both
-    computed from ``e^-|z|``, which never overflows.
-
-    Parameters
-    ----------
-    z : array_like of real numbers
-        Any shape; a number too.
+    computed from ``e^-|z|``, which never overflows. It takes what :func:`sigmoid` takes
+    and refuses what it refuses (a TypeError for anything but real numbers).
 
     Returns
     -------
     numpy.ndarray
         ``σ(z)``, of ``z``'s shape, to a relative error below ``1e-15``. NaN stays NaN.
-
-    Raises
-    ------
-    TypeError
-        If ``z`` is not real numbers (strings, complex, booleans, None).
     """
     z = _real(z, "two_branch_sigmoid")
     e = np.exp(-np.abs(z))  # e^-|z| <= 1: never overflows
