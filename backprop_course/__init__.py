@@ -34,6 +34,7 @@ symbolic    SymPy derivations shared by the chapters and the tests
 viz         figures shared by the chapters (imported on first use: it loads matplotlib)
 source      show_source: the package's own code, as the chapters print it
 checks      the argument checks the modules share
+numerics    the logistic sigmoid in its two stable forms, shared by the modules
 experiments reproductions of published experiments: experiments.paper1986 (chapter 9)
 exercises   checkers for the exercises
 """
@@ -57,6 +58,7 @@ from . import (
     layers,
     losses,
     nn,
+    numerics,
     optim,
     parallel,
     scalar,
@@ -102,6 +104,7 @@ __all__ = [
     "symbolic",
     "viz",
     "source",
+    "numerics",
     "experiments",
     "exercises",
 ]

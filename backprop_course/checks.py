@@ -19,7 +19,8 @@ import numpy as np
 
 __all__ = ["as_array", "check_callable", "flag", "check_axis", "normalise_axes"]
 __all__ += ["describe", "real_array", "rows", "int_at_least", "real_number", "positive_number"]
-__all__ += ["not_numbers", "same_shape", "unpack_cache"]
+__all__ += ["not_numbers", "same_shape", "unpack_cache", "finite_positive", "positive_int"]
+__all__ += ["one_number"]
 
 
 def as_array(data: Any, what: str = "Tensor data") -> np.ndarray:
@@ -141,14 +142,15 @@ def not_numbers(a: Any, arr: np.ndarray) -> str:
     return f"an array of {_KINDS.get(arr.dtype.kind, str(arr.dtype))} (dtype {arr.dtype})"
 
 
-def real_array(a: Any, name: str, where: str = "", *, ndim: int | None = None,
-               finite: bool = True, float64: bool = False) -> np.ndarray:
+def real_array(a: Any, name: str, where: str = "", *,
+               ndim: int | tuple[int, ...] | None = None, finite: bool = True,
+               float64: bool = False) -> np.ndarray:
     """``a`` as a float array of real numbers (ints and bools are converted).
 
     Raises TypeError if ``a`` is not numbers in a rectangular shape (None, strings, complex,
-    a ragged list, a Tensor), ValueError if it has not ``ndim`` dimensions (when given) or,
-    with ``finite``, holds NaN or inf. With ``float64`` every float type becomes float64;
-    otherwise a float array keeps its type.
+    a ragged list, a Tensor), ValueError if it has not ``ndim`` dimensions (when given; a
+    tuple allows each of its numbers) or, with ``finite``, holds NaN or inf. With
+    ``float64`` every float type becomes float64; otherwise a float array keeps its type.
     """
     try:
         arr = np.asarray(a)
@@ -160,11 +162,13 @@ def real_array(a: Any, name: str, where: str = "", *, ndim: int | None = None,
     if arr.dtype.kind not in "biuf":
         got = not_numbers(a, arr)
         tensor = got.startswith("a Tensor")
-        hint = " (the layers work on NumPy arrays: pass t.data)" if tensor else ""
+        hint = " (a NumPy array is needed here: pass t.data)" if tensor else ""
         raise TypeError(f"{_prefix(where)}{name} must be an array of real numbers, got {got}{hint}")
-    if ndim is not None and arr.ndim != ndim:
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if allowed is not None and arr.ndim not in allowed:
+        dims = " or ".join(f"{d}-D" for d in allowed)
         raise ValueError(
-            f"{_prefix(where)}{name} must be {ndim}-D, got an array of shape {arr.shape}"
+            f"{_prefix(where)}{name} must be {dims}, got an array of shape {arr.shape}"
         )
     if float64 or arr.dtype.kind != "f":
         arr = arr.astype(np.float64, copy=False)
@@ -203,6 +207,19 @@ def int_at_least(value: Any, low: int, name: str, where: str = "") -> int:
     return int(value)
 
 
+def positive_int(value: Any, name: str, where: str = "") -> int:
+    """:func:`int_at_least` 1, for the functions whose every refusal is a ValueError.
+
+    ``symbolic``'s sizes and the exercises' ``n_cases`` have always refused a float, a bool
+    or a string with a ValueError "``name`` must be a positive int"; new code uses
+    :func:`int_at_least`, which makes those a TypeError.
+    """
+    try:
+        return int_at_least(value, 1, name, where)
+    except (TypeError, ValueError):
+        raise ValueError(f"{_prefix(where)}{name} must be a positive int, got {value!r}") from None
+
+
 def real_number(value: Any, name: str, must: str, ok: Callable[[float], bool], where: str = "",
                 *, finite: bool = False) -> float:
     """A real number (not a bool, a string or an array of several) for which ``ok`` holds.
@@ -219,10 +236,62 @@ def real_number(value: Any, name: str, must: str, ok: Callable[[float], bool], w
     return float(value)
 
 
+def one_number(value: Any, name: str, where: str = "", *, positive: bool = False,
+               nonnegative: bool = False) -> float:
+    """One finite real number: a Python or NumPy number, or an array holding exactly one.
+
+    Where a learner may pass the result of an array computation (a slope, a bias), an
+    array of one entry counts as its number. With ``positive`` it must be > 0, with
+    ``nonnegative`` >= 0.
+
+    Raises TypeError if ``value`` is not a number (a string, a bool, None, a list; a Tensor
+    or a Value, with how to get its number), ValueError if it is an array of several
+    numbers, NaN or infinite, or not positive (not negative) as asked.
+    """
+    hint = {"Value": "; pass its .data", "Tensor": "; pass its .item()"}.get(
+        type(value).__name__, "")
+    arr = np.asarray(None)  # what a bool, a string or a ragged list counts as
+    if not isinstance(value, bool | str):
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError):
+            pass
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{_prefix(where)}{name} must be a real number, got "
+                        f"{type(value).__name__} {repr(value)[:40]}{hint}")
+    if arr.size != 1:
+        raise ValueError(
+            f"{_prefix(where)}{name} must be one number, got an array of shape {arr.shape}")
+    number = float(arr.reshape(()))
+    if not math.isfinite(number):
+        raise ValueError(f"{_prefix(where)}{name} must be a finite number, got {number}")
+    if positive and number <= 0:
+        raise ValueError(f"{_prefix(where)}{name} must be positive, got {number:g}")
+    if nonnegative and number < 0:
+        raise ValueError(f"{_prefix(where)}{name} must be at least 0, got {number:g}")
+    return number
+
+
 def positive_number(value: Any, name: str, where: str = "", *, allow_inf: bool = False) -> float:
     """A number > 0, finite unless ``allow_inf``."""
     return real_number(value, name, "a positive number",
                        lambda v: v > 0 and (allow_inf or math.isfinite(v)), where)
+
+
+def finite_positive(value: Any, name: str, must: str, *, zero_ok: bool = False,
+                    where: str = "") -> float:
+    """A step, a tolerance or a time limit: a finite real number > 0 (>= 0 with ``zero_ok``).
+
+    ``must`` says what it must be ("a positive number", "a number >= 0"). Unlike the other
+    checks, every refusal is a ValueError, a value of the wrong kind too (a string, a bool,
+    None): ``gradcheck``'s ``eps``, ``rtol`` and ``atol``, ``higher``'s ``tol`` and the
+    exercises' ``timeout`` have always refused that way, and learners' code catches it.
+    """
+    try:
+        return real_number(value, name, must, (lambda v: v >= 0) if zero_ok else (lambda v: v > 0),
+                           where, finite=True)
+    except TypeError as err:
+        raise ValueError(str(err)) from None
 
 
 def same_shape(dout: Any, shape: tuple[int, ...], layer: str) -> np.ndarray:

@@ -28,216 +28,18 @@ from typing import Any
 
 import numpy as np
 
+from ._numerical import _short, below, numerical_gradient, rel_error
 from .checks import as_array as _as_array
 from .checks import check_callable as _check_callable
+from .checks import finite_positive
 from .tensor import Tensor
 
 __all__ = ["numerical_gradient", "rel_error", "below", "gradcheck", "GradcheckReport"]
 
 
-def _scalar_output(value: Any, where: str) -> float:
-    """Turn what ``f`` returned into a float, or say clearly why it cannot be one."""
-    if isinstance(value, Tensor):
-        value = value.data
-    elif hasattr(value, "data") and not isinstance(value, np.ndarray | np.generic):  # a Value
-        value = value.data
-    try:
-        arr = np.asarray(value)
-    except ValueError:  # a ragged nested list
-        raise TypeError(f"f must return a real number, got a ragged list {where}") from None
-    if arr.dtype.kind not in "iuf":  # a bool too: a comparison is not a function value
-        raise TypeError(f"f must return a real number, got {type(value).__name__} {where}")
-    if arr.size != 1:
-        raise ValueError(
-            f"f must return a scalar, got an array of shape {arr.shape} {where}; "
-            "reduce it (e.g. with .sum()) first"
-        )
-    result = float(arr.reshape(()))
-    if not math.isfinite(result):
-        raise ValueError(f"f returned {result} {where}")
-    return result
-
-
-def numerical_gradient(
-    f: Callable[[np.ndarray], float], x: np.ndarray | float, eps: float = 1e-6
-) -> np.ndarray:
-    """The gradient of ``f`` at ``x`` by central differences, in float64.
-
-    Parameters
-    ----------
-    f : callable
-        Maps an ndarray shaped like ``x`` to a scalar (a float, a 0-d array, a
-        one-element Tensor or a Value).
-    x : array_like
-        The point, of any shape. It is not modified: ``f`` is called on a float64
-        copy, one entry of which is nudged at a time and then restored.
-    eps : float, default 1e-6
-        The step. About the cube root of float64's machine epsilon (6e-6) balances
-        truncation error against round-off.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64 array of ``x``'s shape: entry i is (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
-
-    Raises
-    ------
-    TypeError
-        If ``f`` is not a function of one array, ``x`` is not numeric, or ``f`` does not
-        return a number (a bool is not one).
-    ValueError
-        If ``eps`` is not positive, ``x`` has NaN/inf, or ``f`` returns a non-scalar or NaN.
-    """
-    _check_number("eps", eps, "a positive number")
-    x_in = _as_array(x.data if isinstance(x, Tensor) else x, "x")
-    point = np.array(x_in, dtype=np.float64, copy=True)
-    _check_callable(f, "numerical_gradient: f", "one array shaped like x", point)
-    grad = np.zeros_like(point)
-    flat, gflat = point.reshape(-1), grad.reshape(-1)  # views into point and grad
-    for i in range(flat.size):
-        original = flat[i]
-        flat[i] = original + eps
-        f_plus = _scalar_output(f(point), f"at x + eps e_{i}")
-        flat[i] = original - eps
-        f_minus = _scalar_output(f(point), f"at x - eps e_{i}")
-        flat[i] = original
-        gflat[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
-
-
 def _check_number(name: str, value: object, what: str, zero_ok: bool = False) -> None:
-    """Raise ValueError "``name`` must be ``what``" unless ``value`` is a finite real number
-    above 0 (or at least 0 with ``zero_ok``); a bool is not a number here."""
-    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
-          and math.isfinite(value) and (value >= 0 if zero_ok else value > 0))
-    if not ok:
-        raise ValueError(f"{name} must be {what}, got {value!r}")
-
-
-def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
-    """The largest elementwise relative error ``|a - b| / max(|a|, |b|)``.
-
-    It is 0 for equal arrays (0/0 counts as 0) and does not depend on the scale:
-    a 1 % difference is 0.01 whether the entries are of size 1e4 or 1e-4.
-
-    Parameters
-    ----------
-    a, b : array_like
-        Arrays of the same shape (or scalars).
-
-    Returns
-    -------
-    float
-        The maximum over all entries; 0.0 for empty arrays.
-
-    Raises
-    ------
-    TypeError
-        If ``a`` or ``b`` is not real numbers (a string, None, complex numbers).
-    ValueError
-        If the shapes differ or an entry is NaN or infinite.
-    """
-    a_arr, b_arr = _real_array(a, "a"), _real_array(b, "b")
-    if a_arr.shape != b_arr.shape:
-        raise ValueError(
-            f"rel_error needs arrays of the same shape, got {a_arr.shape} and {b_arr.shape}"
-        )
-    if a_arr.size == 0:
-        return 0.0
-    if not (np.isfinite(a_arr).all() and np.isfinite(b_arr).all()):
-        raise ValueError("rel_error got NaN or infinite values")
-    diff = np.abs(a_arr - b_arr)
-    scale = np.maximum(np.abs(a_arr), np.abs(b_arr))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(scale > 0, diff / scale, 0.0)
-    return float(ratio.max())
-
-
-def _real_array(x: Any, what: str) -> np.ndarray:
-    """``x`` (numbers, an array, a Tensor, Values) as a float64 array, or a TypeError."""
-    try:
-        arr = np.asarray(x.data if isinstance(x, Tensor) else x)
-        if arr.dtype == object:  # Values are numbers; float() refuses None (astype: NaN)
-            arr = np.array([float(e) for e in arr.flat]).reshape(arr.shape)
-    except (ValueError, TypeError):  # a ragged list, or objects that are not numbers
-        raise TypeError(f"rel_error: {what} must be real numbers, got {x!r:.60}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"rel_error: {what} must be real numbers, got dtype {arr.dtype}")
-    return arr.astype(np.float64, copy=False)
-
-
-def _real_number(x: Any, what: str) -> float:
-    """``below``'s ``value`` or ``bound`` as a float: a real number, or one in a 0-d array."""
-    if isinstance(x, np.ndarray) and x.ndim == 0:
-        x = x[()]
-    if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
-        hint = " (reduce it first, e.g. with .max())" if isinstance(x, np.ndarray) else ""
-        raise TypeError(f"below(): {what} must be a number, got {type(x).__name__}{hint}")
-    return float(x)
-
-
-def below(value: float, bound: float) -> str:
-    """Check that ``value < bound`` and say so in words every float64 machine agrees on.
-
-    Round-off errors have no stable digits: the same relative error is 0.0 with one BLAS
-    kernel, 1e-17 with another and 3e-16 with a third, because each adds the same numbers
-    in another order. What every correct machine agrees on is the bound. So a chapter
-    prints ``below(err, 1e-12)``, which returns ``"below 1e-12"``, and the check is the
-    same line as the printout: a value at or above the bound raises.
-
-    >>> below(3e-17, 1e-12)
-    'below 1e-12'
-    >>> below(0.0, 1e-7)
-    'below 1e-7'
-
-    Parameters
-    ----------
-    value : float
-        A non-negative size, typically a :func:`rel_error`.
-    bound : float
-        The positive bound it must stay below.
-
-    Returns
-    -------
-    str
-        ``"below <bound>"``, the bound written with one significant digit (``1e-7``,
-        ``0.01``, ``300``), rounded up where it has more (a computed bound such as
-        ``n * eps`` = 7.3e-15 is written ``8e-15``), so that the sentence is true.
-
-    Raises
-    ------
-    AssertionError
-        If ``value`` is not below ``bound`` (NaN never is), naming both.
-    ValueError
-        If ``bound`` is not a positive finite number.
-    TypeError
-        If ``value`` or ``bound`` is not a number (a string, an array of several entries).
-    """
-    bound = _real_number(bound, "the bound")
-    if not (np.isfinite(bound) and bound > 0):
-        raise ValueError(f"below() needs a positive finite bound, got {bound!r}")
-    value = _real_number(value, "the value")
-    if not value < bound:  # also catches NaN
-        raise AssertionError(f"{value:.3g} is not below {bound:.3g}")
-    return f"below {_short(_one_digit_up(bound))}"
-
-
-def _one_digit_up(x: float) -> float:
-    """The smallest number with one significant digit that is at least ``x`` (x > 0):
-    1e-7 stays 1e-7, 7.3e-15 becomes 8e-15, 9.4 becomes 10. A bound printed this way
-    stays true for every value below ``x``."""
-    mantissa, exponent = f"{x:.0e}".split("e")
-    if float(f"{mantissa}e{exponent}") < x:
-        mantissa = str(int(mantissa) + 1)
-    return float(f"{mantissa}e{exponent}")
-
-
-def _short(x: float) -> str:
-    """``x`` with one significant digit, as a person writes it: 1e-7, 0.01, 300, 2e5."""
-    if 1e-3 <= abs(x) < 1e4:
-        return f"{float(f'{x:.0e}'):g}"
-    mantissa, exponent = f"{x:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
+    """Kept for ``higher.py``, which imports it: :func:`checks.finite_positive` is its home."""
+    finite_positive(value, name, what, zero_ok=zero_ok)
 
 
 @dataclass
@@ -431,19 +233,71 @@ def gradcheck(
         If no inputs are given, an input contains NaN or inf, ``eps``, ``rtol``, ``atol``
         are not numbers of the right sign, or ``seed`` is not an int >= 0.
     """
-    if not inputs:
-        raise ValueError("gradcheck needs at least one input array")
-    _check_number("eps", eps, "a positive number")
-    _check_number("rtol", rtol, "a number >= 0", zero_ok=True)
-    if atol is not None:
-        _check_number("atol", atol, "a number >= 0 or None", zero_ok=True)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    _check_options(inputs, eps, rtol, atol, seed)
     arrays = [
         np.array(_as_array(x.data if isinstance(x, Tensor) else x, f"gradcheck input {i}"),
                  dtype=np.float64, copy=True)
         for i, x in enumerate(inputs)
     ]
+    out, projection, analytic, missing = _backward_pass(f, arrays, seed)
+    if atol is None:  # the round-off a central difference cannot avoid, about 1e-13 |f| / eps
+        atol = 1e-13 * max(1.0, abs(_projected(out.data, projection))) / eps
+    numerical = [numerical_gradient(_along(f, arrays, projection, i), x, eps)
+                 for i, x in enumerate(arrays)]
+    score, i, idx = _worst_entry(analytic, numerical, atol, rtol)
+    if score < 0:  # every input was empty
+        return GradcheckReport(True, 0.0, 0.0, 0, (), 0.0, 0.0, rtol=rtol, atol=atol)
+    a_val, n_val = float(analytic[i][idx]), float(numerical[i][idx])
+    passed = score <= 1.0
+    cause = "" if passed or not (math.isfinite(a_val) and math.isfinite(n_val)) else _diagnose(
+        _along(f, arrays, projection, i), arrays[i], idx, eps, atol, rtol, a_val, n_val)
+    return _report(a_val, n_val, passed, cause, input_index=i, index=idx, missing=missing,
+                   n_entries=sum(num.size for num in numerical), rtol=rtol, atol=atol)
+
+
+def _report(a_val: float, n_val: float, passed: bool, cause: str,
+            **details: Any) -> GradcheckReport:
+    """The report on the worst entry: its two values, their errors, and ``cause``, the
+    diagnosis of :func:`_diagnose` ("kink", "kink near", "curved" or "")."""
+    finite = math.isfinite(a_val) and math.isfinite(n_val)
+    abs_err = abs(a_val - n_val) if finite else math.inf
+    rel = abs_err / max(abs(a_val), abs(n_val)) if max(abs(a_val), abs(n_val)) > 0 else 0.0
+    if not finite:
+        rel = math.inf
+    return GradcheckReport(
+        passed=passed,
+        rel_error=rel,
+        abs_error=abs_err,
+        analytic=a_val,
+        numerical=n_val,
+        at_kink=cause in ("kink", "kink near"),
+        kink_near=cause == "kink near",
+        curved=cause == "curved",
+        **details,
+    )
+
+
+def _check_options(inputs: tuple, eps: Any, rtol: Any, atol: Any, seed: Any) -> None:
+    """gradcheck's arguments other than f, checked; each refusal is a ValueError."""
+    if not inputs:
+        raise ValueError("gradcheck needs at least one input array")
+    finite_positive(eps, "eps", "a positive number")
+    finite_positive(rtol, "rtol", "a number >= 0", zero_ok=True)
+    if atol is not None:
+        finite_positive(atol, "atol", "a number >= 0 or None", zero_ok=True)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+
+
+def _backward_pass(
+    f: Callable[..., Tensor], arrays: list[np.ndarray], seed: int
+) -> tuple[Tensor, np.ndarray | None, list[np.ndarray], list[int]]:
+    """Run ``f`` on Tensors of ``arrays`` and backpropagate: what the check compares.
+
+    Returns ``f``'s output, the random projection of a non-scalar output (None for a
+    scalar), every input's gradient (zeros where none arrived) and the inputs that
+    received none.
+    """
     tensors = [Tensor(a, requires_grad=True) for a in arrays]
     _check_callable(f, "gradcheck: f", f"{len(tensors)} Tensor(s), one per input", *tensors)
     out = f(*tensors)
@@ -459,65 +313,48 @@ def gradcheck(
         out.backward(projection)
     analytic = [t.grad if t.grad is not None else np.zeros_like(t.data) for t in tensors]
     missing = [i for i, t in enumerate(tensors) if t.grad is None]
+    return out, projection, analytic, missing
 
-    def scalar_f(i: int) -> Callable[[np.ndarray], float]:
-        def f_i(xi: np.ndarray) -> float:
-            args = [Tensor(xi if j == i else arrays[j]) for j in range(len(arrays))]
-            y = f(*args).data
-            return float(np.sum(y * projection)) if projection is not None else float(y.sum())
 
-        return f_i
+def _projected(y: np.ndarray, projection: np.ndarray | None) -> float:
+    """The scalar that is checked: ``sum(y * r)`` for a non-scalar output, else ``y``."""
+    return float(np.sum(y * projection)) if projection is not None else float(y.sum())
 
-    f0 = float(np.sum(out.data * projection)) if projection is not None else float(out.data.sum())
-    if atol is None:
-        atol = 1e-13 * max(1.0, abs(f0)) / eps
 
+def _along(
+    f: Callable[..., Tensor], arrays: list[np.ndarray], projection: np.ndarray | None, i: int
+) -> Callable[[np.ndarray], float]:
+    """The checked scalar as a function of input ``i`` alone, the others held fixed."""
+
+    def f_i(xi: np.ndarray) -> float:
+        args = [Tensor(xi if j == i else arrays[j]) for j in range(len(arrays))]
+        return _projected(f(*args).data, projection)
+
+    return f_i
+
+
+def _worst_entry(
+    analytic: list[np.ndarray], numerical: list[np.ndarray], atol: float, rtol: float
+) -> tuple[float, int, tuple[int, ...]]:
+    """The entry that fails worst: ``(score, input, index)``, where a score above 1 fails.
+
+    The score is ``|analytic - numerical| / (atol + rtol * max(|analytic|, |numerical|))``;
+    ``(-1.0, 0, ())`` when every input is empty.
+    """
     worst: tuple[float, int, tuple[int, ...]] = (-1.0, 0, ())
-    numerical = []
-    n_entries = 0
-    for i, x in enumerate(arrays):
-        num = numerical_gradient(scalar_f(i), x, eps)
-        numerical.append(num)
-        n_entries += num.size
+    for i, (a, num) in enumerate(zip(analytic, numerical, strict=True)):
         with np.errstate(invalid="ignore", over="ignore"):
-            diff = np.abs(analytic[i] - num)
-            scale = np.maximum(np.abs(analytic[i]), np.abs(num))
+            diff = np.abs(a - num)
+            scale = np.maximum(np.abs(a), np.abs(num))
             score = diff / (atol + rtol * scale)  # > 1 means this entry fails
         # NaN or inf on either side fails: a NaN score is never "worse" than another, so
         # without this the entry would be skipped and the check would pass
-        score = np.where(np.isfinite(analytic[i]) & np.isfinite(num), score, np.inf)
+        score = np.where(np.isfinite(a) & np.isfinite(num), score, np.inf)
         if score.size and score.max() > worst[0]:
             flat = int(score.argmax())
-            worst = (float(score.max()), i, tuple(int(k) for k in np.unravel_index(flat, x.shape)))
-
-    score, i, idx = worst
-    if score < 0:  # every input was empty
-        return GradcheckReport(True, 0.0, 0.0, 0, (), 0.0, 0.0, rtol=rtol, atol=atol)
-    a_val, n_val = float(analytic[i][idx]), float(numerical[i][idx])
-    finite = math.isfinite(a_val) and math.isfinite(n_val)
-    abs_err = abs(a_val - n_val) if finite else math.inf
-    rel = abs_err / max(abs(a_val), abs(n_val)) if max(abs(a_val), abs(n_val)) > 0 else 0.0
-    if not finite:
-        rel = math.inf
-    passed = score <= 1.0
-    cause = "" if passed or not finite else _diagnose(
-        scalar_f(i), arrays[i], idx, eps, atol, rtol, a_val, n_val)
-    return GradcheckReport(
-        passed=passed,
-        rel_error=rel,
-        abs_error=abs_err,
-        input_index=i,
-        index=idx,
-        analytic=a_val,
-        numerical=n_val,
-        at_kink=cause in ("kink", "kink near"),
-        missing=missing,
-        n_entries=n_entries,
-        rtol=rtol,
-        atol=atol,
-        kink_near=cause == "kink near",
-        curved=cause == "curved",
-    )
+            where = tuple(int(k) for k in np.unravel_index(flat, num.shape))
+            worst = (float(score.max()), i, where)
+    return worst
 
 
 def _diagnose(

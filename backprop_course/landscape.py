@@ -30,6 +30,7 @@ import numpy as np
 from . import sigmoid_nets
 from .checks import int_at_least, real_array, real_number
 from .init import RngLike, as_rng
+from .numerics import sigmoid
 
 __all__ = [
     "Population",
@@ -42,10 +43,6 @@ __all__ = [
     "random_directions",
     "loss_slice",
 ]
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # 1 / (1 + e^-z), without overflow
 
 
 @dataclass
@@ -225,8 +222,8 @@ def population_forward(nets: Population, X: np.ndarray) -> tuple[np.ndarray, np.
         :func:`solved` also refuse a ``Y`` that is not (N, K), e.g. labels (N,).
     """
     X = _inputs(nets, X, "population_forward")
-    h = _sigmoid(X @ nets.W1 + nets.b1[:, None, :])
-    a = _sigmoid(h @ nets.W2 + nets.b2[:, None, :])
+    h = sigmoid(X @ nets.W1 + nets.b1[:, None, :])
+    a = sigmoid(h @ nets.W2 + nets.b2[:, None, :])
     return h, a
 
 

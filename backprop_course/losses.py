@@ -14,6 +14,7 @@ import numpy as np
 from .checks import real_array as _float_array
 from .graph import rule
 from .layers import check_labels, log_softmax
+from .numerics import sigmoid
 from .tensor import Tensor, as_tensor
 
 __all__ = ["mse", "binary_cross_entropy", "cross_entropy"]
@@ -92,8 +93,9 @@ def binary_cross_entropy(logits: Tensor, targets: Tensor | np.ndarray) -> Tensor
     if out.requires_grad:
 
         def _backward(grad: np.ndarray) -> None:
-            # sigma(z): cannot overflow, but accurate only in absolute terms (chapter 6)
-            p = 0.5 * (1.0 + np.tanh(0.5 * z))
+            # sigma(z) as 0.5 * (1 + tanh(z / 2)): cannot overflow, but accurate only in
+            # absolute terms (chapter 6)
+            p = sigmoid(z)
             logits.accumulate_grad(grad * (p - y) / z.size)
 
         out._backward = _backward

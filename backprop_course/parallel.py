@@ -38,7 +38,7 @@ from .checks import real_array, rows
 from .losses import cross_entropy
 from .nn import Module
 from .tensor import Tensor
-from .train import _checked_loss_fn
+from .train import checked_loss_fn
 
 __all__ = [
     "split_batch",
@@ -137,7 +137,7 @@ def _checked(model: object, loss_fn: object, where: str) -> LossFn:
             f"{where}: model must be a bc.nn Module such as bc.nn.MLP([4, 8, 3]), got "
             f"{type(model).__name__}"
         )
-    return _checked_loss_fn(loss_fn, where)
+    return checked_loss_fn(loss_fn, where)
 
 
 def combine_shards(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .checks import int_at_least, real_number
+from .numerics import sigmoid
 
 __all__ = ["forward", "output_error", "backward", "gradients", "n_weights", "views", "pack",
            "TrainSettings", "Trained", "train"]
@@ -136,10 +137,6 @@ def _check_backward(params: dict, acts: list[np.ndarray], e: np.ndarray, grads: 
 
 
 # ------------------------------------------------------------ forward and backward
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
-
-
 @_checked_by(_check_forward)
 def forward(params: dict, X: np.ndarray) -> list[np.ndarray]:
     """Every layer's activity, ``[X, a_1, ..., y]``, for a batch of patterns ``X``.
@@ -160,7 +157,7 @@ def forward(params: dict, X: np.ndarray) -> list[np.ndarray]:
         z = acts[-1] @ W + b  # eq. (1): the total input, the bias as a weight
         if layer == len(params["W"]) - 1 and params.get("D") is not None:
             z = z + X @ params["D"]  # the direct input-to-output connections
-        acts.append(_sigmoid(z))  # eq. (2)
+        acts.append(sigmoid(z))  # eq. (2)
     return acts
 
 

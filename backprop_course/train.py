@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +18,7 @@ from .nn import Module
 from .optim import Optimizer
 from .tensor import Tensor
 
-__all__ = ["History", "fit", "predict", "accuracy", "confusion_matrix"]
+__all__ = ["History", "fit", "predict", "accuracy", "confusion_matrix", "checked_loss_fn"]
 
 
 @dataclass
@@ -49,9 +51,30 @@ def _check_model(model: object, where: str) -> None:
         )
 
 
-def _checked_loss_fn(loss_fn: object, where: str) -> Callable[[Tensor, np.ndarray], Tensor]:
-    """``loss_fn``, refused if it is not a function, and wrapped so that a result that is
-    not a Tensor is named (``backward()`` could not start from it)."""
+def checked_loss_fn(loss_fn: object, where: str) -> Callable[[Tensor, np.ndarray], Tensor]:
+    """A loss function for a training loop, checked now and wrapped to check what it returns.
+
+    :func:`fit` and :mod:`~backprop_course.parallel` take their ``loss_fn`` through it.
+
+    Parameters
+    ----------
+    loss_fn : callable
+        ``loss_fn(outputs, targets) -> scalar Tensor``, such as ``bc.losses.cross_entropy``.
+    where : str
+        The caller's name, which starts every error message (``"fit"``).
+
+    Returns
+    -------
+    callable
+        ``loss_fn`` wrapped so that a result that is not a Tensor is named when it is
+        returned: ``backward()`` could not start from it.
+
+    Raises
+    ------
+    TypeError
+        If ``loss_fn`` is not a function (a class, such as ``bc.nn.Linear``, is not one),
+        and, from the wrapper, if ``loss_fn`` returns something other than a Tensor.
+    """
     if not callable(loss_fn) or isinstance(loss_fn, type):
         raise TypeError(
             f"{where}: loss_fn must be a function (outputs, y) -> scalar Tensor such as "
@@ -289,31 +312,14 @@ def fit(
         ``classification``, ``y`` (or ``y_val``) is not integer labels (N,); or the
         optimizer updates none of the model's parameters.
     """
-    _check_model(model, "fit")
-    loss_fn = _checked_loss_fn(loss_fn, "fit")
-    _check_optimizer(optimizer, model, "fit")
-    X, y = _inputs(X, "fit"), rows(y, "y", "fit")
-    if len(X) != len(y):
-        raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)}")
-    if len(X) == 0:
-        raise ValueError("fit needs at least one training example; X and y are empty")
     epochs = int_at_least(epochs, 1, "epochs", "fit")
     batch_size = int_at_least(batch_size, 1, "batch_size", "fit")
     classification = flag(classification, "fit: classification")
     progress = flag(progress, "fit: progress")
-    if classification:
-        _class_labels(y, len(X), "y", "fit")
-    if validation is not None:
-        validation = _validation_pair(validation, classification)
-    rng = as_rng(seed)
-    history = History()
-    steps_per_epoch = -(-len(X) // batch_size)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=epochs * steps_per_epoch, desc="training", unit="step")
-    try:
+    loss_fn, X, y, validation = _checked_problem(model, loss_fn, optimizer, X, y, validation,
+                                                 classification)
+    rng, history = as_rng(seed), History()
+    with _progress_bar(progress, epochs * -(-len(X) // batch_size)) as bar:
         for _ in range(epochs):
             total, count = 0.0, 0
             for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
@@ -329,17 +335,57 @@ def fit(
                     bar.update(1)
                     bar.set_postfix(loss=f"{value:.4f}")
             history.loss.append(total / count)
-            if classification:
-                history.train_accuracy.append(accuracy(model, X, y))
-            if validation is not None:
-                X_val, y_val = validation
-                history.val_loss.append(loss_fn(model(Tensor(X_val)), y_val).item())
-                if classification:
-                    history.val_accuracy.append(accuracy(model, X_val, y_val))
-    finally:
-        if bar is not None:
-            bar.close()
+            _evaluate(history, model, loss_fn, (X, y), validation, classification)
     return history
+
+
+def _checked_problem(
+    model: object, loss_fn: object, optimizer: object, X: object, y: object,
+    validation: object, classification: bool,
+) -> tuple[Callable[[Tensor, np.ndarray], Tensor], np.ndarray, np.ndarray, tuple | None]:
+    """What :func:`fit` trains, checked before the first step: the model, the loss (wrapped
+    by :func:`checked_loss_fn`), the optimizer, and the data ``X, y`` and ``validation``."""
+    _check_model(model, "fit")
+    loss_fn = checked_loss_fn(loss_fn, "fit")
+    _check_optimizer(optimizer, model, "fit")
+    X, y = _inputs(X, "fit"), rows(y, "y", "fit")
+    if len(X) != len(y):
+        raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)}")
+    if len(X) == 0:
+        raise ValueError("fit needs at least one training example; X and y are empty")
+    if classification:
+        _class_labels(y, len(X), "y", "fit")
+    if validation is not None:
+        validation = _validation_pair(validation, classification)
+    return loss_fn, X, y, validation
+
+
+@contextlib.contextmanager
+def _progress_bar(show: bool, total: int) -> Iterator[Any]:
+    """A tqdm bar of ``total`` steps (None if not ``show``), closed however training ends."""
+    if not show:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc="training", unit="step")
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def _evaluate(history: History, model: Module, loss_fn: Callable[[Tensor, np.ndarray], Tensor],
+              train: tuple[np.ndarray, np.ndarray], validation: tuple | None,
+              classification: bool) -> None:
+    """Record the end of an epoch: the training accuracy, the validation loss and accuracy."""
+    if classification:
+        history.train_accuracy.append(accuracy(model, *train))
+    if validation is not None:
+        X_val, y_val = validation
+        history.val_loss.append(loss_fn(model(Tensor(X_val)), y_val).item())
+        if classification:
+            history.val_accuracy.append(accuracy(model, X_val, y_val))
 
 
 def _validation_pair(validation: object, classification: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import one_number, real_array
 from ..gradcheck import numerical_gradient
+from ..numerics import sigmoid
 from .core import Output, ReferenceExercise
-from .reference_inputs import _real_array, _real_number
 
 __all__ = ["CHAPTER", "EXERCISES", "neuron_loss"]
 
 CHAPTER = 2
 """The chapter that sets these exercises."""
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
 def neuron_loss(w: np.ndarray, x: np.ndarray, b: float, y: float) -> float:
@@ -38,15 +35,15 @@ def neuron_loss(w: np.ndarray, x: np.ndarray, b: float, y: float) -> float:
         If ``w`` and ``x`` differ in shape or are not 1-D (or 0-d), ``b`` or ``y`` is an
         array of several numbers, or anything is NaN or infinite.
     """
-    w = _real_array(w, "neuron_loss: w", ndim=(0, 1))
-    x = _real_array(x, "neuron_loss: x", ndim=(0, 1))
+    w = real_array(w, "w", "neuron_loss", ndim=(0, 1), float64=True)
+    x = real_array(x, "x", "neuron_loss", ndim=(0, 1), float64=True)
     if w.shape != x.shape or w.size == 0:
         raise ValueError(
             f"neuron_loss: w and x need the same shape (one weight per input, at least one), "
             f"got {w.shape} and {x.shape}"
         )
-    b, y = _real_number(b, "neuron_loss: b"), _real_number(y, "neuron_loss: y")
-    return 0.5 * float(_sigmoid(np.dot(w, x) + b) - y) ** 2
+    b, y = one_number(b, "b", "neuron_loss"), one_number(y, "y", "neuron_loss")
+    return 0.5 * float(sigmoid(np.dot(w, x) + b) - y) ** 2
 
 
 def _z_case(rng: np.random.Generator) -> tuple:
@@ -56,7 +53,7 @@ def _z_case(rng: np.random.Generator) -> tuple:
 
 def _sigmoid_derivative_expected(z: np.ndarray) -> tuple[np.ndarray]:
     eps = 1e-6  # sigma acts entrywise, so one central difference per entry at once
-    return ((_sigmoid(z + eps) - _sigmoid(z - eps)) / (2 * eps),)
+    return ((sigmoid(z + eps) - sigmoid(z - eps)) / (2 * eps),)
 
 
 def _neuron_case(rng: np.random.Generator) -> tuple:

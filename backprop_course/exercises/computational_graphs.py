@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import one_number
 from ..gradcheck import numerical_gradient
 from ..scalar import Value
 from .comparison import _close
 from .core import TrialExercise
-from .reference_inputs import _real_number
 
 __all__ = ["CHAPTER", "EXERCISES", "fanout_loss"]
 
@@ -220,7 +220,7 @@ def fanout_loss(a: float, b: float, c: float) -> float:
                 f"fanout_loss: {name} must be a plain number, got a Value; with Values "
                 "write the expression itself, a * (a * b + c).tanh()"
             )
-    a, b, c = (_real_number(v, f"fanout_loss: {n}") for n, v in (("a", a), ("b", b), ("c", c)))
+    a, b, c = (one_number(v, n, "fanout_loss") for n, v in (("a", a), ("b", b), ("c", c)))
     return a * math.tanh(a * b + c)
 
 

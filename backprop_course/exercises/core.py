@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..gradcheck import _check_number
+from ..checks import finite_positive
 from .comparison import Output, compare, gradients_by_differences
 from .kinds import Exercise, ReferenceExercise, TrialExercise, custom_exercise
 from .sandbox import TIME_LIMIT, _time_limit, _TimedOut
@@ -174,7 +174,7 @@ def _failure(
 
 
 def _check_timeout(timeout: Any) -> None:
-    _check_number("timeout", timeout, "a positive number of seconds")
+    finite_positive(timeout, "timeout", "a positive number of seconds")
 
 
 def _success(exercise: Exercise) -> CheckResult:

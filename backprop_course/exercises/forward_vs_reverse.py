@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import real_array
 from .comparison import _close
 from .core import Output, ReferenceExercise, TrialExercise
-from .reference_inputs import _real_array
 
 __all__ = ["CHAPTER", "EXERCISES", "g"]
 
@@ -37,7 +37,7 @@ def g(x: np.ndarray) -> np.ndarray:
         If ``x`` is not a 1-D array of 3 numbers (a 2-D array is not a batch here: it
         would be read as three rows), or holds NaN or infinite values.
     """
-    x = _real_array(x, "g: x")
+    x = real_array(x, "x", "g", float64=True)
     if x.shape != (3,):
         raise ValueError(f"g: x must be 3 numbers (x1, x2, x3) in a 1-D array, got shape {x.shape}")
     x1, x2, x3 = x

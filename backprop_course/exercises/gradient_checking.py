@@ -45,7 +45,7 @@ def softmax_rows(z: np.ndarray) -> np.ndarray:
         If ``z`` is a single number or its last axis is empty, or it holds NaN or
         infinite values.
     """
-    z = _rows(z, "softmax_rows: z")
+    z = _rows(z, "z", "softmax_rows")
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import positive_int
 from .comparison import Output, _argument_names, _format_args, compare
 from .sandbox import _describe_call_error, _TimedOut
 
@@ -107,9 +108,7 @@ class Exercise:
             raise ValueError(
                 f"{where}: signature must read like a call, e.g. 'f(x, y)', got {self.signature!r}"
             )
-        if isinstance(self.n_cases, bool) or not isinstance(self.n_cases, numbers.Integral) \
-                or self.n_cases < 1:
-            raise ValueError(f"{where}: n_cases must be a positive int, got {self.n_cases!r}")
+        positive_int(self.n_cases, "n_cases", where)
         if not self.nudge.strip():
             raise ValueError(f"exercise {self.name!r}: expected a nudge, got an empty one")
         if self.nudge.strip() == self.hint.strip():

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import one_number, real_array
 from ..gradcheck import numerical_gradient
 from .core import Output, ReferenceExercise, TrialExercise, compare
-from .reference_inputs import _real_array, _real_number, _shape_is
+from .reference_inputs import _shape_is
 
 __all__ = ["CHAPTER", "EXERCISES", "mse"]
 
@@ -38,13 +39,13 @@ def mse(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> float:
         broadcast against the (N,) predictions into N² differences), or a value is NaN
         or infinite.
     """
-    x = _real_array(x, "mse: x", ndim=2)
-    y, w = _real_array(y, "mse: y"), _real_array(w, "mse: w")
+    x = real_array(x, "x", "mse", ndim=2, float64=True)
+    y, w = real_array(y, "y", "mse", float64=True), real_array(w, "w", "mse", float64=True)
     if len(x) == 0:
         raise ValueError("mse: x has no rows: the mean over no examples is undefined")
     _shape_is(w, (x.shape[1],), "mse: w", " (one weight per column of x)")
     _shape_is(y, (x.shape[0],), "mse: y", " (one target per row of x)")
-    b = _real_number(b, "mse: b")
+    b = one_number(b, "b", "mse")
     return float(np.mean((x @ w + b - y) ** 2))
 
 

@@ -12,10 +12,10 @@ import numbers
 import mpmath
 import numpy as np
 
+from ..checks import real_array
 from ..gradcheck import numerical_gradient
 from ..layers.dense import check_labels
 from .core import Output, ReferenceExercise
-from .reference_inputs import _real_array
 
 __all__ = ["CHAPTER", "EXERCISES", "log_softmax_reference", "mean_cross_entropy", "mean_bce"]
 
@@ -58,7 +58,7 @@ def log_softmax_reference(z: np.ndarray, digits: int = 40) -> np.ndarray:
 
 def _logits(z: object, func: str) -> np.ndarray:
     """Logits (N, C) with N, C >= 1: finite real numbers, one row per example."""
-    z = _real_array(z, f"{func}: logits", ndim=2)
+    z = real_array(z, "logits", func, ndim=2, float64=True)
     if 0 in z.shape:
         raise ValueError(f"{func}: logits must have at least one row and one class, got {z.shape}")
     return z
@@ -101,8 +101,8 @@ def mean_bce(logits: np.ndarray, y: np.ndarray) -> float:
         If they are empty or differ in shape (no broadcasting: a (N, 1) against a (N,)
         would average N² pairs), hold NaN/inf, or a target lies outside [0, 1].
     """
-    logits = _real_array(logits, "mean_bce: logits")
-    y = _real_array(y, "mean_bce: y")
+    logits = real_array(logits, "logits", "mean_bce", float64=True)
+    y = real_array(y, "y", "mean_bce", float64=True)
     if logits.shape != y.shape or logits.size == 0:
         raise ValueError(
             f"mean_bce: logits and y need the same non-empty shape, got {logits.shape} and "

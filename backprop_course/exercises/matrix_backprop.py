@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import real_array
 from ..gradcheck import numerical_gradient
+from ..numerics import sigmoid
 from .core import Output, ReferenceExercise, gradients_by_differences
-from .reference_inputs import _real_array, _shape_is
+from .reference_inputs import _shape_is
 
 __all__ = ["CHAPTER", "EXERCISES", "two_layer_loss"]
 
 CHAPTER = 5
 """The chapter that sets these exercises."""
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
 def _size(rng: np.random.Generator) -> int:
@@ -42,7 +40,7 @@ def _jacobian_of_sigmoid_expected(z: np.ndarray) -> tuple[np.ndarray]:
     for j in range(z.size):
         step = np.zeros_like(z)
         step[j] = eps
-        columns.append((_sigmoid(z + step) - _sigmoid(z - step)) / (2 * eps))
+        columns.append((sigmoid(z + step) - sigmoid(z - step)) / (2 * eps))
     return (np.stack(columns, axis=1),)
 
 
@@ -74,7 +72,7 @@ def _hidden_case(rng: np.random.Generator) -> tuple:
     return (
         rng.normal(size=(n, d_next)),  # delta_next = dL/dz^{l+1}
         rng.normal(size=(d, d_next)),  # W_next = W^{l+1}
-        _sigmoid(z),  # a = a^l = sigma(z^l)
+        sigmoid(z),  # a = a^l = sigma(z^l)
     )
 
 
@@ -84,7 +82,7 @@ def _hidden_delta_expected(delta_next: np.ndarray, W_next: np.ndarray, a: np.nda
     z = np.log(a) - np.log1p(-a)
 
     def surrogate(z_: np.ndarray) -> float:
-        return float(np.sum((_sigmoid(z_) @ W_next) * delta_next))
+        return float(np.sum((sigmoid(z_) @ W_next) * delta_next))
 
     return (numerical_gradient(surrogate, z),)
 
@@ -115,16 +113,16 @@ def two_layer_loss(
         or infinite.
     """
     f = "two_layer_loss"
-    x, W1, W2 = (_real_array(a, f"{f}: {n}", ndim=2) for n, a in (("x", x), ("W1", W1),
+    x, W1, W2 = (real_array(a, n, f, ndim=2, float64=True) for n, a in (("x", x), ("W1", W1),
                                                                     ("W2", W2)))
-    b1, b2 = (_real_array(a, f"{f}: {n}", ndim=1) for n, a in (("b1", b1), ("b2", b2)))
-    y = _real_array(y, f"{f}: y")
+    b1, b2 = (real_array(a, n, f, ndim=1, float64=True) for n, a in (("b1", b1), ("b2", b2)))
+    y = real_array(y, "y", f, float64=True)
     _shape_is(W1, (x.shape[1], W1.shape[1]), f"{f}: W1", f" (x has {x.shape[1]} columns)")
     _shape_is(b1, (W1.shape[1],), f"{f}: b1", " (one bias per hidden unit)")
     _shape_is(W2, (W1.shape[1], W2.shape[1]), f"{f}: W2", f" (W1 has {W1.shape[1]} columns)")
     _shape_is(b2, (W2.shape[1],), f"{f}: b2", " (one bias per output)")
     _shape_is(y, (x.shape[0], W2.shape[1]), f"{f}: y", " (one row of targets per row of x)")
-    out = _sigmoid(x @ W1 + b1) @ W2 + b2
+    out = sigmoid(x @ W1 + b1) @ W2 + b2
     return float(np.mean((out - y) ** 2))
 
 

@@ -14,18 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import one_number, real_array
 from ..gradcheck import numerical_gradient
+from ..numerics import sigmoid
 from .core import Output, ReferenceExercise, TrialExercise, gradients_by_differences
-from .reference_inputs import _real_array, _real_number, _shape_is
+from .reference_inputs import _shape_is
 
 __all__ = ["CHAPTER", "EXERCISES", "summed_error", "margin_error"]
 
 CHAPTER = 9
 """The chapter that sets these exercises."""
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
 
 
 def summed_error(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
@@ -44,15 +42,15 @@ def summed_error(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
         it would broadcast into cases² differences), or a value is NaN or infinite.
     """
     f = "summed_error"
-    W1, W2, X, D = (_real_array(a, f"{f}: {n}", ndim=2)
+    W1, W2, X, D = (real_array(a, n, f, ndim=2, float64=True)
                     for n, a in (("W1", W1), ("W2", W2), ("X", X), ("D", D)))
-    b1, b2 = (_real_array(a, f"{f}: {n}", ndim=1) for n, a in (("b1", b1), ("b2", b2)))
+    b1, b2 = (real_array(a, n, f, ndim=1, float64=True) for n, a in (("b1", b1), ("b2", b2)))
     _shape_is(W1, (X.shape[1], W1.shape[1]), f"{f}: W1", f" (X has {X.shape[1]} inputs)")
     _shape_is(b1, (W1.shape[1],), f"{f}: b1", " (one bias per hidden unit)")
     _shape_is(W2, (W1.shape[1], W2.shape[1]), f"{f}: W2", f" (W1 has {W1.shape[1]} columns)")
     _shape_is(b2, (W2.shape[1],), f"{f}: b2", " (one bias per output)")
     _shape_is(D, (X.shape[0], W2.shape[1]), f"{f}: D", " (one row of targets per case)")
-    y = _sigmoid(_sigmoid(X @ W1 + b1) @ W2 + b2)
+    y = sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
     return 0.5 * float(np.sum((y - D) ** 2))
 
 
@@ -130,7 +128,7 @@ def margin_error(y: np.ndarray, d: np.ndarray, margin: float = 0.2) -> float:
         [0, 1], a target is not 0 or 1 (the margin rule knows only "on" and "off"), a value
         is NaN or infinite, or ``margin`` is not in [0, 0.5).
     """
-    y, d = _real_array(y, "margin_error: y"), _real_array(d, "margin_error: d")
+    y, d = (real_array(v, n, "margin_error", float64=True) for n, v in (("y", y), ("d", d)))
     if y.shape != d.shape:
         raise ValueError(
             f"margin_error: y and d need the same shape, got {y.shape} and {d.shape}"
@@ -141,7 +139,7 @@ def margin_error(y: np.ndarray, d: np.ndarray, margin: float = 0.2) -> float:
     if not np.isin(d, (0.0, 1.0)).all():
         raise ValueError(f"margin_error: targets d must be 0 or 1, got "
                          f"{d[~np.isin(d, (0.0, 1.0))][:3].tolist()}")
-    margin = _real_number(margin, "margin_error: margin")
+    margin = one_number(margin, "margin", "margin_error")
     if not 0 <= margin < 0.5:
         raise ValueError(f"margin_error: margin must be in [0, 0.5), got {margin}")
     satisfied = ((d == 1) & (y > 1 - margin)) | ((d == 0) & (y < margin))

@@ -71,7 +71,7 @@ def log_softmax_rows(x: np.ndarray) -> np.ndarray:
         If ``x`` is a single number or its last axis is empty, or it holds NaN or
         infinite values.
     """
-    x = _rows(x, "log_softmax_rows: x")
+    x = _rows(x, "x", "log_softmax_rows")
     return x - np.logaddexp.reduce(x, axis=-1, keepdims=True)
 
 

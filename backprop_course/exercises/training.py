@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import real_array
 from ..gradcheck import numerical_gradient
 from ..layers.dense import check_labels
 from ..optim import Adam
 from ..tensor import Tensor
 from .core import Output, ReferenceExercise, TrialExercise, compare
-from .reference_inputs import _real_array
 
 __all__ = ["CHAPTER", "EXERCISES", "softmax_regression_loss"]
 
@@ -109,7 +109,7 @@ def softmax_regression_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> floa
         label would count from the end).
     """
     f = "softmax_regression_loss"
-    W, X = _real_array(W, f"{f}: W", ndim=2), _real_array(X, f"{f}: X", ndim=2)
+    W, X = real_array(W, "W", f, ndim=2, float64=True), real_array(X, "X", f, ndim=2, float64=True)
     if X.shape[1] != W.shape[0] or len(X) == 0 or W.shape[1] == 0:
         raise ValueError(
             f"{f}: needs X (N, D) with N >= 1 and W (D, C) with C >= 1, got X {X.shape} and "

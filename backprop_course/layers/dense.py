@@ -28,6 +28,7 @@ from ..checks import real_array as _float_array
 from ..checks import real_number as _real_number
 from ..checks import same_shape as _same_shape
 from ..checks import unpack_cache as _unpack_cache
+from ..numerics import sigmoid
 
 __all__ = [
     "dense_forward",
@@ -169,7 +170,7 @@ def sigmoid_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(a, cache)`` with ``cache = a``: the derivative needs only the output.
     """
     z = _float_array(z, "z", "sigmoid_forward")
-    a = 0.5 * (1.0 + np.tanh(0.5 * z))  # the same function, and stable for any z
+    a = sigmoid(z)  # as 0.5 * (1 + tanh(z / 2)): the same function, and stable for any z
     return a, a
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..checks import check_axis
 from ..graph import OUT, rule
+from ..numerics import two_branch_sigmoid as _sigmoid
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -28,12 +29,6 @@ def _softmax_axis(axis: int, shape: tuple[int, ...]) -> int:
         )
     return axis
 
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) for an array, without overflow: e^-|x| never overflows."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 class Elementwise:
     """The elementwise functions of :class:`~backprop_course.tensor.Tensor`."""

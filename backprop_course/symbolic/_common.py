@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import sympy as sp
-
-from ..checks import as_array as _as_array
-
-
-def _positive_int(name: str, value: object) -> int:
-    """``value`` as an int, or ValueError "``name`` must be a positive int" (a bool is no int)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _expression(value: object, what: str) -> sp.Expr:
@@ -71,9 +61,6 @@ def _own_symbol(wrt: object, symbols: Sequence[sp.Symbol], what: str) -> sp.Symb
     return wrt
 
 
-def _real_array(value: Any, what: str) -> np.ndarray:
-    """Finite real numbers as a float64 array (TypeError for strings, complex or objects)."""
-    return _as_array(value, what).astype(np.float64, copy=False)
 
 
 def _name(value: object, what: str) -> str:

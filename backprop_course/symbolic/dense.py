@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ._common import _name, _positive_int, _real_array
+from ..checks import positive_int, real_array
+from ._common import _name
 from .helpers import sigmoid
 
 __all__ = ["DenseNetwork", "dense_network"]
@@ -329,7 +330,7 @@ class DenseNetwork:
         named += [("x", x, self.x.shape), ("y", y, self.y.shape)]
         values: list[float] = []
         for name, value, shape in named:
-            arr = _real_array(value, f"DenseNetwork.arguments: {name}")
+            arr = real_array(value, name, "DenseNetwork.arguments", float64=True)
             if arr.shape != shape:
                 raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
             values += arr.reshape(-1).tolist()
@@ -376,37 +377,10 @@ def dense_network(
     >>> net.z(1)[0, 0]
     W^{1}_{11}*x_{1} + W^{1}_{21}*x_{2} + b^{1}_{1}
     """
-    if isinstance(sizes, str) or not isinstance(sizes, Sequence | np.ndarray):
-        raise TypeError(
-            f"dense_network: sizes must be a sequence of ints such as (2, 3, 1), got "
-            f"{type(sizes).__name__} {sizes!r}"
-        )
-    sizes = tuple(sizes)
-    if len(sizes) < 2 or any(
-        isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in sizes
-    ):
-        raise ValueError(
-            f"sizes must be at least two positive ints (inputs, then each layer), got {sizes!r}"
-        )
-    sizes = tuple(int(s) for s in sizes)
-    n_samples = _positive_int("n_samples", n_samples)
+    sizes = _checked_sizes(sizes)
+    n_samples = positive_int(n_samples, "n_samples")
     n_layers = len(sizes) - 1
-    if isinstance(activation, str):
-        names = (activation,) * n_layers
-    elif isinstance(activation, Sequence) and all(isinstance(a, str) for a in activation):
-        names = tuple(activation)
-    else:
-        raise TypeError(
-            f"dense_network: activation must be a name ({', '.join(_ACTIVATIONS)}) or a "
-            f"sequence of names, one per layer, got {activation!r}"
-        )
-    if len(names) != n_layers:
-        raise ValueError(f"{n_layers} layers need {n_layers} activations, got {len(names)}")
-    unknown = [name for name in names if name not in _ACTIVATIONS]
-    if unknown:
-        raise ValueError(
-            f"unknown activation {unknown[0]!r}; choose from {', '.join(_ACTIVATIONS)}"
-        )
+    names = _checked_activations(activation, n_layers)
     x = _symbol_matrix("x", n_samples, sizes[0])
     y = _symbol_matrix("y", n_samples, sizes[-1])
     weights = tuple(
@@ -431,3 +405,41 @@ def dense_network(
         outputs=tuple(outputs),
         loss=_mean_squared_error(a, y),
     )
+
+
+def _checked_sizes(sizes: object) -> tuple[int, ...]:
+    """:func:`dense_network`'s sizes: a sequence of at least two positive ints."""
+    if isinstance(sizes, str) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(
+            f"dense_network: sizes must be a sequence of ints such as (2, 3, 1), got "
+            f"{type(sizes).__name__} {sizes!r}"
+        )
+    sizes = tuple(sizes)
+    if len(sizes) < 2 or any(
+        isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in sizes
+    ):
+        raise ValueError(
+            f"sizes must be at least two positive ints (inputs, then each layer), got {sizes!r}"
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def _checked_activations(activation: object, n_layers: int) -> tuple[str, ...]:
+    """:func:`dense_network`'s activation as one known name per layer."""
+    if isinstance(activation, str):
+        names = (activation,) * n_layers
+    elif isinstance(activation, Sequence) and all(isinstance(a, str) for a in activation):
+        names = tuple(activation)
+    else:
+        raise TypeError(
+            f"dense_network: activation must be a name ({', '.join(_ACTIVATIONS)}) or a "
+            f"sequence of names, one per layer, got {activation!r}"
+        )
+    if len(names) != n_layers:
+        raise ValueError(f"{n_layers} layers need {n_layers} activations, got {len(names)}")
+    unknown = [name for name in names if name not in _ACTIVATIONS]
+    if unknown:
+        raise ValueError(
+            f"unknown activation {unknown[0]!r}; choose from {', '.join(_ACTIVATIONS)}"
+        )
+    return names

@@ -56,6 +56,7 @@ def lambdify(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> Callable[..., np.nd
 
     Examples
     --------
+    >>> from backprop_course.symbolic import neuron
     >>> n = neuron()
     >>> f = lambdify(n.gradient(n.w[0]), n.variables)
     >>> round(float(f(0.5, 2.0, -1.0, 1.0)), 6)   # w, x, b, y

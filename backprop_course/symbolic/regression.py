@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ._common import _expression, _own_symbol, _positive_int, _real_array, _symbol_tuple
+from ..checks import positive_int, real_array
+from ._common import _expression, _own_symbol, _symbol_tuple
 
 __all__ = ["LeastSquares", "least_squares"]
 
@@ -121,8 +122,8 @@ class LeastSquares:
             If a shape does not fit the loss, or a value is NaN or infinite.
         """
         n, d = len(self.x), len(self.w)
-        x_arr = _real_array(x, "LeastSquares.data: x")
-        y_arr = _real_array(y, "LeastSquares.data: y")
+        x_arr = real_array(x, "x", "LeastSquares.data", float64=True)
+        y_arr = real_array(y, "y", "LeastSquares.data", float64=True)
         if x_arr.ndim == 1 and d == 1:
             x_arr = x_arr[:, None]
         if x_arr.shape != (n, d) or y_arr.shape != (n,):
@@ -166,8 +167,8 @@ def least_squares(n_samples: int, n_features: int = 1) -> LeastSquares:
     [x_1**2 + x_2**2, x_1 + x_2],
     [      x_1 + x_2,         2]])
     """
-    n_samples = _positive_int("n_samples", n_samples)
-    n_features = _positive_int("n_features", n_features)
+    n_samples = positive_int(n_samples, "n_samples")
+    n_features = positive_int(n_features, "n_features")
     if n_features == 1:
         w: tuple[sp.Symbol, ...] = (sp.Symbol("w", real=True),)
         x = tuple((sp.Symbol(f"x_{i}", real=True),) for i in range(1, n_samples + 1))

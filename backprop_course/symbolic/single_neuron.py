@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ._common import _expression, _own_symbol, _positive_int, _symbol_tuple
+from ..checks import positive_int
+from ._common import _expression, _own_symbol, _symbol_tuple
 from .helpers import sigmoid
 
 __all__ = ["Neuron", "neuron"]
@@ -140,7 +141,7 @@ def neuron(n_inputs: int = 1) -> Neuron:
     ValueError
         If ``n_inputs`` is not a positive int (a float or a bool included).
     """
-    n_inputs = _positive_int("n_inputs", n_inputs)
+    n_inputs = positive_int(n_inputs, "n_inputs")
     if n_inputs == 1:
         w: tuple[sp.Symbol, ...] = (sp.Symbol("w", real=True),)
         x: tuple[sp.Symbol, ...] = (sp.Symbol("x", real=True),)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import difflib
 import numbers
-from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap, is_color_like
 
-from ..checks import as_array as _as_array
+from ..checks import int_at_least, one_number, real_array
 
 
 def _axes(ax: object, func: str, name: str = "ax") -> None:
@@ -26,56 +25,12 @@ def _axes(ax: object, func: str, name: str = "ax") -> None:
         )
 
 
-def _array(value: Any, func: str, name: str, ndim: int | None = None) -> np.ndarray:
-    """Finite real numbers as float64 (TypeError for strings/complex/objects), of ``ndim``."""
-    arr = _as_array(value, f"{func}: {name}").astype(np.float64, copy=False)
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{func}: {name} must be a {ndim}-D array, got shape {arr.shape}")
-    return arr
 
 
-def _real(
-    value: object, func: str, name: str, *, positive: bool = False, nonnegative: bool = False
-) -> float:
-    """One finite real number (a 0-d or one-entry array too), optionally > 0 or >= 0."""
-    hint = {"Value": "; pass its .data", "Tensor": "; pass its .item()"}.get(
-        type(value).__name__, ""
-    )
-    try:
-        arr = np.asarray(value) if not isinstance(value, bool | str) else np.asarray(None)
-    except (TypeError, ValueError):  # a ragged list
-        arr = np.asarray(None)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{func}: {name} must be a real number, got {type(value).__name__} "
-            f"{repr(value)[:40]}{hint}"
-        )
-    if arr.size != 1:
-        raise ValueError(f"{func}: {name} must be one number, got an array of shape {arr.shape}")
-    number = float(arr.reshape(()))
-    if not np.isfinite(number):
-        raise ValueError(f"{func}: {name} must be a finite number, got {number}")
-    if positive and number <= 0:
-        raise ValueError(f"{func}: {name} must be positive, got {number:g}")
-    if nonnegative and number < 0:
-        raise ValueError(f"{func}: {name} must be at least 0, got {number:g}")
-    return number
 
 
-def _count(value: object, func: str, name: str, minimum: int = 1) -> int:
-    """An int (not a bool, not a float) of at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func}: {name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{func}: {name} must be an int of at least {minimum}, got {value}")
-    return int(value)
 
 
-def _flag(value: object, func: str, name: str) -> bool:
-    """True or False: a string such as "no" would count as True."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{func}: {name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 def _limits(value: object, func: str, name: str) -> tuple[float, float]:
@@ -84,7 +39,7 @@ def _limits(value: object, func: str, name: str) -> tuple[float, float]:
         value
     ) != 2:
         raise TypeError(f"{func}: {name} must be a pair (low, high), got {value!r}")
-    low, high = (_real(v, func, name) for v in value)
+    low, high = (one_number(v, name, func) for v in value)
     if not low < high:
         raise ValueError(f"{func}: {name} must have low < high, got ({low:g}, {high:g})")
     return low, high
@@ -113,12 +68,12 @@ def _color(color: object, func: str, name: str = "color") -> None:
 def _levels(levels: object, func: str, minimum: int) -> int | np.ndarray:
     """How many contour levels (an int >= 1) or their values (increasing, >= ``minimum``)."""
     if isinstance(levels, numbers.Integral) and not isinstance(levels, bool):
-        return _count(levels, func, "levels")
+        return int_at_least(levels, 1, "levels", func)
     if isinstance(levels, bool | str) or not isinstance(levels, list | tuple | np.ndarray):
         raise TypeError(
             f"{func}: levels must be an int (how many) or a list of values, got {levels!r}"
         )
-    values = _array(levels, func, "levels", ndim=1)
+    values = real_array(levels, "levels", func, ndim=1, float64=True)
     if values.size < minimum or np.any(np.diff(values) <= 0):
         raise ValueError(
             f"{func}: levels must be at least {minimum} increasing values, got {values}"

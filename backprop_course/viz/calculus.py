@@ -13,18 +13,8 @@ from collections.abc import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import (
-    _array,
-    _axes,
-    _callable,
-    _color,
-    _count,
-    _elementwise,
-    _levels,
-    _limits,
-    _margin,
-    _real,
-)
+from ..checks import int_at_least, one_number, real_array
+from ._common import _axes, _callable, _color, _elementwise, _levels, _limits, _margin
 
 __all__ = ["plot_tangent", "plot_descent_1d", "plot_descent_contour"]
 
@@ -78,10 +68,10 @@ def plot_tangent(
     """
     func = "plot_tangent"
     _callable(f, func, "f")
-    x0, slope = _real(x0, func, "x0"), _real(slope, func, "slope")
-    span = _real(span, func, "span", positive=True)
-    half = span / 2 if tangent_span is None else _real(
-        tangent_span, func, "tangent_span", positive=True
+    x0, slope = one_number(x0, "x0", func), one_number(slope, "slope", func)
+    span = one_number(span, "span", func, positive=True)
+    half = span / 2 if tangent_span is None else one_number(
+        tangent_span, "tangent_span", func, positive=True
     )
     _axes(ax, func)
     xs = np.linspace(x0 - span, x0 + span, 200)
@@ -109,7 +99,7 @@ def _descent_path(path: np.ndarray, dims: int) -> np.ndarray:
     """Check a path of iterates: shape (k,) for 1-D, (k, 2) for 2-D; at least one finite row."""
     func = "plot_descent_1d" if dims == 1 else "plot_descent_contour"
     try:
-        arr = _array(path, func, "path")
+        arr = real_array(path, "path", func, float64=True)
     except ValueError as err:  # NaN or inf: say what to do about it
         raise ValueError(f"{err}; plot the finite part of a diverged run") from None
     expected = "(steps + 1,)" if dims == 1 else "(steps + 1, 2)"
@@ -180,7 +170,7 @@ def plot_descent_1d(
     _axes(ax, func)
     lo, hi = (_limits(xlim, func, "xlim") if xlim is not None
               else _margin(float(ws.min()), float(ws.max()), 0.15))
-    max_arrows = _count(max_arrows, func, "max_arrows", minimum=0)
+    max_arrows = int_at_least(max_arrows, 0, "max_arrows", func)
     _color(color, func)
     xs = np.linspace(lo, hi, 400)
     heights = _elementwise(f(ws), ws.shape, func, "f")
@@ -270,26 +260,91 @@ def plot_descent_contour(
         ``f`` is not finite anywhere in the window. Where ``f`` is NaN or infinite in
         part of the window (a loss defined only for some weights), no line is drawn.
     """
+    uv, levels, resolution, minimum = _contour_arguments(f, path, ax, levels, resolution, color,
+                                                         aspect, minimum)
+    window = _window(uv, minimum, xlim, ylim, "plot_descent_contour")
+    grid_u, grid_v, values, levels = _loss_on_grid(f, window, resolution, levels)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    contours = ax.contour(grid_u, grid_v, values, levels=levels, cmap="viridis", linewidths=0.9)
+    upper = contours.levels[len(contours.levels) // 2 :: 2]  # label the outer lines only
+    ax.clabel(contours, upper, fontsize=7, fmt="%.3g")
+    _draw_path(ax, uv, minimum, color, path_label)
+    _frame(ax, window, aspect)
+    return ax
+
+
+def _contour_arguments(
+    f: object, path: object, ax: object, levels: object, resolution: object, color: object,
+    aspect: object, minimum: object,
+) -> tuple[np.ndarray, int | np.ndarray, int, tuple[float, float] | None]:
+    """:func:`plot_descent_contour`'s arguments, checked: the path ``uv``, the levels, the
+    resolution and the point to mark (or None)."""
     func = "plot_descent_contour"
     _callable(f, func, "f")
     uv = _descent_path(path, 2)
     _axes(ax, func)
     levels = _levels(levels, func, minimum=1)
-    resolution = _count(resolution, func, "resolution", minimum=2)
+    resolution = int_at_least(resolution, 2, "resolution", func)
     _color(color, func)
+    _check_aspect(aspect, func)
+    return uv, levels, resolution, _point(minimum, func)
+
+
+def _draw_path(ax: plt.Axes, uv: np.ndarray, minimum: tuple[float, float] | None, color: str,
+               path_label: str) -> None:
+    """The descent path, its starting point (a ring) and the minimum (a star), if given."""
+    ax.plot(uv[:, 0], uv[:, 1], "o-", color=color, ms=3, lw=1.2, label=path_label, zorder=3)
+    ax.plot(uv[:1, 0], uv[:1, 1], "o", color=color, ms=9, mfc="white", mew=2, zorder=4)
+    if minimum is not None:
+        ax.plot([minimum[0]], [minimum[1]], "*", color="black", ms=12, label="minimum", zorder=5)
+
+
+def _frame(ax: plt.Axes, window: tuple[float, float, float, float], aspect: str | float) -> None:
+    x_lo, x_hi, y_lo, y_hi = window
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    ax.set_aspect(aspect)
+    ax.legend(loc="upper right", framealpha=0.9)
+
+
+def _check_aspect(aspect: object, func: str) -> None:
     if not (aspect in ("equal", "auto") or isinstance(aspect, numbers.Real)
             and not isinstance(aspect, bool) and aspect > 0):
         raise ValueError(f"{func}: aspect must be 'equal', 'auto' or a positive number, "
                          f"got {aspect!r}")
-    if minimum is not None:
-        minimum = tuple(_array(minimum, func, "minimum").ravel())
-        if len(minimum) != 2:
-            raise ValueError(f"{func}: minimum must be a point (u, v), got {len(minimum)} numbers")
+
+
+def _point(minimum: object, func: str) -> tuple[float, float] | None:
+    """The point to mark, ``(u, v)``, or None."""
+    if minimum is None:
+        return None
+    minimum = tuple(real_array(minimum, "minimum", func, float64=True).ravel())
+    if len(minimum) != 2:
+        raise ValueError(f"{func}: minimum must be a point (u, v), got {len(minimum)} numbers")
+    return minimum
+
+
+def _window(uv: np.ndarray, minimum: tuple[float, float] | None, xlim: object, ylim: object,
+            func: str) -> tuple[float, float, float, float]:
+    """``(x_lo, x_hi, y_lo, y_hi)``: the limits given, or the range of the path (and of
+    ``minimum``) with a margin of 20 % on each side."""
     points = uv if minimum is None else np.vstack([uv, np.asarray(minimum, dtype=float)])
     x_lo, x_hi = (_limits(xlim, func, "xlim") if xlim is not None
                   else _margin(points[:, 0].min(), points[:, 0].max(), 0.2))
     y_lo, y_hi = (_limits(ylim, func, "ylim") if ylim is not None
                   else _margin(points[:, 1].min(), points[:, 1].max(), 0.2))
+    return x_lo, x_hi, y_lo, y_hi
+
+
+def _loss_on_grid(
+    f: Callable, window: tuple[float, float, float, float], resolution: int,
+    levels: int | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ma.MaskedArray, np.ndarray]:
+    """The grid over the window, ``f`` on it (NaN and infinities masked) and the contour
+    levels: an int of them spaced geometrically above the lowest loss in the window."""
+    func = "plot_descent_contour"
+    x_lo, x_hi, y_lo, y_hi = window
     grid_u, grid_v = np.meshgrid(
         np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution)
     )
@@ -303,17 +358,4 @@ def plot_descent_contour(
         low, high = float(values[finite].min()), float(values[finite].max())
         spread = high - low if high > low else 1.0
         levels = low + spread * np.geomspace(1e-3, 1.0, levels)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
-    contours = ax.contour(grid_u, grid_v, values, levels=levels, cmap="viridis", linewidths=0.9)
-    upper = contours.levels[len(contours.levels) // 2 :: 2]  # label the outer lines only
-    ax.clabel(contours, upper, fontsize=7, fmt="%.3g")
-    ax.plot(uv[:, 0], uv[:, 1], "o-", color=color, ms=3, lw=1.2, label=path_label, zorder=3)
-    ax.plot(uv[:1, 0], uv[:1, 1], "o", color=color, ms=9, mfc="white", mew=2, zorder=4)
-    if minimum is not None:
-        ax.plot([minimum[0]], [minimum[1]], "*", color="black", ms=12, label="minimum", zorder=5)
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(y_lo, y_hi)
-    ax.set_aspect(aspect)
-    ax.legend(loc="upper right", framealpha=0.9)
-    return ax
+    return grid_u, grid_v, values, levels

@@ -6,14 +6,17 @@ Used by chapter 3 (:func:`draw_graph`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
+from ..checks import flag, one_number
 from ..graph import topological_order
 from ..scalar import Value
-from ._common import _axes, _flag, _real
+from ._common import _axes
 
 __all__ = ["draw_graph"]
 
@@ -177,6 +180,25 @@ def draw_graph(
     >>> ax.set_title("a is used twice: dL/da = b + 1")  # doctest: +ELLIPSIS
     Text(...)
     """
+    show_grad, fontsize, max_width = _checked_options(root, ax, fmt, show_grad, fontsize,
+                                                      max_width)
+    order = topological_order(root)
+    bodies, width = _box_texts(order, fmt, show_grad)
+    layout = _GraphLayout.of(order, width, show_grad, fontsize)
+    ax, scale = _graph_axes(ax, layout, max_width)
+    pen = _GraphPen(ax, layout, fontsize * scale, max(0.1, scale), scale)
+    for n in order:
+        kind = "root" if n is root else ("inner" if n.children else "leaf")
+        pen.value_box(n, kind, bodies[n], show_grad)
+        if n.children:
+            pen.operation(n)
+    layout.frame(ax)
+    return ax
+
+
+def _checked_options(root: object, ax: object, fmt: object, show_grad: object,
+                     fontsize: object, max_width: object) -> tuple[bool, float, float]:
+    """:func:`draw_graph`'s arguments, checked: ``show_grad``, ``fontsize``, ``max_width``."""
     if not isinstance(root, Value):
         raise TypeError(
             f"draw_graph needs a Value (the output of an expression), got {type(root).__name__}"
@@ -184,17 +206,15 @@ def draw_graph(
     func = "draw_graph"
     _axes(ax, func)
     _float_format(fmt, func)
-    show_grad = _flag(show_grad, func, "show_grad")
-    fontsize = _real(fontsize, func, "fontsize", positive=True)
-    max_width = _real(max_width, func, "max_width", positive=True)
-    order = topological_order(root)
-    users: dict[Value, list[Value]] = {node: [] for node in order}
-    for node in order:
-        for child in dict.fromkeys(node.children):  # an input used twice counts once
-            users[child].append(node)
-    column = _graph_columns(order, users)
+    return (flag(show_grad, f"{func}: show_grad"),
+            one_number(fontsize, "fontsize", func, positive=True),
+            one_number(max_width, "max_width", func, positive=True))
 
-    # Text of every box; numbers right-aligned so that the decimal points line up.
+
+def _box_texts(order: list[Value], fmt: str, show_grad: bool) -> tuple[dict[Value, str], int]:
+    """Every box's text, ``data`` (and ``grad``) right-aligned so that the decimal points
+    line up, and the width of the widest number."""
+
     def number(x: float) -> str:
         return format(x + 0.0, fmt)  # + 0.0 turns -0.0 into 0.0
 
@@ -206,85 +226,144 @@ def draw_graph(
         + (f"\ngrad {number(n.grad):>{width}}" if show_grad else "")
         for n in order
     }
+    return bodies, width
 
-    # Sizes in inches at `fontsize`, for a monospace font (advance 0.6 em).
-    em = fontsize / 72
-    char_w, line_h = 0.6 * em, 1.25 * em
-    label_chars = max(len(n.label) for n in order)
-    n_lines = (1 if label_chars else 0) + (2 if show_grad else 1)  # [label,] data[, grad]
-    box_w = (max(5 + width, label_chars) + 1.4) * char_w
-    box_h = n_lines * line_h + 0.8 * em
-    op_texts = {n: n.op for n in order if n.children}
-    text_w = max((len(t) for t in op_texts.values()), default=1) * 0.5 * em
-    radius = max(0.8 * em, 0.5 * float(np.hypot(text_w, line_h)) + 0.1 * em)  # the op fits
-    arrow = 1.6 * em
-    pitch = box_w + 2 * arrow + 2 * radius  # from one column of boxes to the next
-    x_of = {n: column[n] * pitch for n in order}
-    y_of, routes = _graph_rows(order, column, users, box_h, 1.2 * em)
-    margin = 0.6 * em
-    x_min, x_max = -box_w / 2 - margin, max(x_of.values()) + box_w / 2 + margin
-    y_min = min(y_of.values()) - box_h / 2 - margin
-    y_max = max(y_of.values()) + box_h / 2 + margin
-    total_w, total_h = x_max - x_min, y_max - y_min
 
+@dataclass
+class _GraphLayout:
+    """Where everything goes, in inches at the requested font size (before any shrinking)."""
+
+    em: float
+    line_h: float
+    box_w: float
+    box_h: float
+    radius: float
+    arrow: float
+    pitch: float
+    column: dict[Value, int]
+    x_of: dict[Value, float]
+    y_of: dict[Value, float]
+    routes: dict
+    op_texts: dict[Value, str]
+    x_min: float
+    x_max: float
+    y_min: float
+    y_max: float
+
+    @classmethod
+    def of(cls, order: list[Value], width: int, show_grad: bool,
+           fontsize: float) -> _GraphLayout:
+        """Sizes for a monospace font (advance 0.6 em), columns and rows of the boxes."""
+        users: dict[Value, list[Value]] = {node: [] for node in order}
+        for node in order:
+            for child in dict.fromkeys(node.children):  # an input used twice counts once
+                users[child].append(node)
+        column = _graph_columns(order, users)
+        em = fontsize / 72
+        char_w, line_h = 0.6 * em, 1.25 * em
+        label_chars = max(len(n.label) for n in order)
+        n_lines = (1 if label_chars else 0) + (2 if show_grad else 1)  # [label,] data[, grad]
+        box_w = (max(5 + width, label_chars) + 1.4) * char_w
+        box_h = n_lines * line_h + 0.8 * em
+        op_texts = {n: n.op for n in order if n.children}
+        text_w = max((len(t) for t in op_texts.values()), default=1) * 0.5 * em
+        radius = max(0.8 * em, 0.5 * float(np.hypot(text_w, line_h)) + 0.1 * em)  # op fits
+        arrow = 1.6 * em
+        pitch = box_w + 2 * arrow + 2 * radius  # from one column of boxes to the next
+        x_of = {n: column[n] * pitch for n in order}
+        y_of, routes = _graph_rows(order, column, users, box_h, 1.2 * em)
+        margin = 0.6 * em
+        return cls(
+            em, line_h, box_w, box_h, radius, arrow, pitch, column, x_of, y_of, routes, op_texts,
+            x_min=-box_w / 2 - margin, x_max=max(x_of.values()) + box_w / 2 + margin,
+            y_min=min(y_of.values()) - box_h / 2 - margin,
+            y_max=max(y_of.values()) + box_h / 2 + margin,
+        )
+
+    def frame(self, ax: plt.Axes) -> None:
+        """Show the whole drawing and nothing else, at equal scales, y growing downwards
+        (the first row is at the top)."""
+        ax.set_xlim(self.x_min, self.x_max)
+        ax.set_ylim(self.y_max, self.y_min)
+        ax.set_aspect("equal")
+        ax.axis("off")
+
+
+def _graph_axes(ax: plt.Axes | None, layout: _GraphLayout,
+                max_width: float) -> tuple[plt.Axes, float]:
+    """The axes to draw in and the scale of the drawing: a new figure at most ``max_width``
+    wide, or the text shrunk (never enlarged) so that the boxes fit the given axes."""
+    total_w, total_h = layout.x_max - layout.x_min, layout.y_max - layout.y_min
     if ax is None:
         scale = min(1.0, max_width / total_w)
         _, ax = plt.subplots(figsize=(total_w * scale, total_h * scale))
         ax.set_position((0.0, 0.0, 1.0, 1.0))
-    else:  # shrink the text (never enlarge it) so that the boxes fit the axes
+    else:
         fig_w, fig_h = ax.figure.get_size_inches()
         pos = ax.get_position()
         scale = min(1.0, pos.width * fig_w / total_w, pos.height * fig_h / total_h)
-    fs, lw = fontsize * scale, max(0.1, scale)
+    return ax, scale
 
-    def edge(points: list[tuple[float, float]]) -> None:
+
+@dataclass
+class _GraphPen:
+    """Draws the boxes, operation circles and arrows of a laid-out graph on ``ax``."""
+
+    ax: plt.Axes
+    layout: _GraphLayout
+    fs: float  # font size and line width, scaled
+    lw: float
+    scale: float
+
+    def edge(self, points: list[tuple[float, float]]) -> None:
         codes = [Path.MOVETO] + [Path.LINETO] * (len(points) - 1)  # through any waypoints
-        ax.add_artist(
-            FancyArrowPatch(path=Path(points, codes), arrowstyle="-|>", mutation_scale=10 * scale,
-                            lw=lw, color="#555555", zorder=2, gid="edge")
+        self.ax.add_artist(
+            FancyArrowPatch(path=Path(points, codes), arrowstyle="-|>",
+                            mutation_scale=10 * self.scale, lw=self.lw, color="#555555",
+                            zorder=2, gid="edge")
         )
 
-    for n in order:
-        x, y = x_of[n], y_of[n]
-        kind = "root" if n is root else ("inner" if n.children else "leaf")
+    def value_box(self, n: Value, kind: str, body: str, show_grad: bool) -> None:
+        """The box of a Value: its label (if any), data and grad."""
+        g, ax = self.layout, self.ax
+        x, y = g.x_of[n], g.y_of[n]
         ax.add_artist(
             FancyBboxPatch(
-                (x - box_w / 2, y - box_h / 2), box_w, box_h,
-                boxstyle=f"round,pad=0,rounding_size={0.3 * em}",
-                facecolor=_GRAPH_COLORS[kind], edgecolor="#444444", lw=lw, zorder=3, gid="value",
+                (x - g.box_w / 2, y - g.box_h / 2), g.box_w, g.box_h,
+                boxstyle=f"round,pad=0,rounding_size={0.3 * g.em}",
+                facecolor=_GRAPH_COLORS[kind], edgecolor="#444444", lw=self.lw, zorder=3,
+                gid="value",
             )
         )
-        top = y - box_h / 2 + 0.4 * em  # the first line of text starts below the padding
+        top = y - g.box_h / 2 + 0.4 * g.em  # the first line of text starts below the padding
         if n.label:
-            ax.text(x, top + line_h / 2, n.label, ha="center", va="center", fontsize=fs,
+            ax.text(x, top + g.line_h / 2, n.label, ha="center", va="center", fontsize=self.fs,
                     family="monospace", weight="bold", zorder=4, gid="value-label")
-        body_y = top + (1 + (2 if show_grad else 1) / 2) * line_h if n.label else y
-        ax.text(x, body_y, bodies[n], ha="center", va="center", fontsize=fs,
+        body_y = top + (1 + (2 if show_grad else 1) / 2) * g.line_h if n.label else y
+        ax.text(x, body_y, body, ha="center", va="center", fontsize=self.fs,
                 family="monospace", linespacing=1.25, zorder=4, gid="value-text")
-        if not n.children:
-            continue
-        # the operation that produced n: a circle just left of n's box
-        ox = x - box_w / 2 - arrow - radius
-        ax.add_artist(Circle((ox, y), radius, facecolor=_GRAPH_COLORS["op"], edgecolor="#444444",
-                            lw=lw, zorder=3, gid="op"))
-        ax.text(ox, y, op_texts[n], ha="center", va="center", fontsize=0.85 * fs, zorder=4,
-                gid="op-text")
-        edge([(ox + radius, y), (x - box_w / 2, y)])
+
+    def operation(self, n: Value) -> None:
+        """The operation that produced ``n``, a circle just left of its box, and the arrows
+        into it from its inputs (two side by side for an input used twice)."""
+        g, ax = self.layout, self.ax
+        x, y = g.x_of[n], g.y_of[n]
+        ox = x - g.box_w / 2 - g.arrow - g.radius
+        ax.add_artist(Circle((ox, y), g.radius, facecolor=_GRAPH_COLORS["op"],
+                             edgecolor="#444444", lw=self.lw, zorder=3, gid="op"))
+        ax.text(ox, y, g.op_texts[n], ha="center", va="center", fontsize=0.85 * self.fs,
+                zorder=4, gid="op-text")
+        self.edge([(ox + g.radius, y), (x - g.box_w / 2, y)])
         seen: dict[Value, int] = {}
         for child in n.children:
             k = seen[child] = seen.get(child, -1) + 1
-            uses = n.children.count(child)  # an input used twice: two arrows, side by side
-            points = [(x_of[child] + box_w / 2, y_of[child] + (k - (uses - 1) / 2) * box_h / 3)]
-            for i, via in enumerate(routes[(child, n)]):  # pass between the boxes of a column
-                xc = (column[child] + 1 + i) * pitch
-                points += [(xc - box_w / 2, y_of[via]), (xc + box_w / 2, y_of[via])]
+            uses = n.children.count(child)
+            points = [(g.x_of[child] + g.box_w / 2,
+                       g.y_of[child] + (k - (uses - 1) / 2) * g.box_h / 3)]
+            for i, via in enumerate(g.routes[(child, n)]):  # between the boxes of a column
+                xc = (g.column[child] + 1 + i) * g.pitch
+                points += [(xc - g.box_w / 2, g.y_of[via]), (xc + g.box_w / 2, g.y_of[via])]
             dx, dy = ox - points[-1][0], y - points[-1][1]
             dist = float(np.hypot(dx, dy))
-            points.append((ox - radius * dx / dist, y - radius * dy / dist))  # on the circle
-            edge(points)
-
-    ax.set_xlim(x_min, x_max)
-    ax.set_ylim(y_max, y_min)  # y grows downwards: the first row is at the top
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return ax
+            points.append((ox - g.radius * dx / dist, y - g.radius * dy / dist))  # on the circle
+            self.edge(points)

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import _array, _axes, _flag, _levels, _real
+from ..checks import flag, one_number, real_array
+from ._common import _axes, _levels
 
 __all__ = ["plot_layer_grid", "plot_loss_slice"]
 
@@ -21,7 +22,8 @@ def _size_pair(value: object, func: str, name: str) -> tuple[float, float]:
     if isinstance(value, str) or not isinstance(value, tuple | list) or len(value) != 2:
         raise ValueError(f"{func}: {name} must be two positive numbers (width, height), "
                          f"got {value!r}")
-    return _real(value[0], func, name, positive=True), _real(value[1], func, name, positive=True)
+    width, height = (one_number(v, name, func, positive=True) for v in value)
+    return width, height
 
 
 def plot_layer_grid(
@@ -70,8 +72,34 @@ def plot_layer_grid(
         has no curve, a curve is not 1-D, empty, or has a value that is not positive and
         finite (the y axis is logarithmic), or ``figsize`` is not two positive numbers.
     """
-    from matplotlib.ticker import LogLocator, NullLocator
+    func = "plot_layer_grid"
+    _check_layout(grid, rows, cols, row_titles, col_titles)
+    curves = {(r, c): _panel_curves(grid[(r, c)], (r, c)) for r in rows for c in cols}
+    if figsize is not None:
+        figsize = _size_pair(figsize, func, "figsize")
+    row_titles, col_titles = row_titles or {}, col_titles or {}
+    size = figsize or (2.5 * len(cols) + 0.4, 2.1 * len(rows) + 0.6)
+    fig, axes = plt.subplots(len(rows), len(cols), figsize=size, squeeze=False, sharex=True)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            ax = axes[i, j]
+            _draw_panel(ax, curves[(r, c)])
+            if i == 0:
+                ax.set_title(col_titles.get(c, c), fontsize=10)
+            if j == 0:
+                ax.set_ylabel(f"{row_titles.get(r, r)}\n{ylabel}", fontsize=9)
+            if i == len(rows) - 1:
+                ax.set_xlabel(xlabel, fontsize=9)
+            ax.tick_params(which="both", labelsize=7)
+    axes[0, 0].legend(fontsize=7, frameon=False, loc="upper left")
+    fig.tight_layout()
+    return fig, axes
 
+
+def _check_layout(grid: object, rows: object, cols: object, row_titles: object,
+                  col_titles: object) -> None:
+    """:func:`plot_layer_grid`'s keys: a dict with an entry for every (row, col) of two
+    non-empty lists of keys, and titles as dicts."""
     func = "plot_layer_grid"
     if not isinstance(grid, Mapping):
         raise TypeError(f"{func}: grid must be a dict {{(row, col): {{label: values}}}}, "
@@ -88,51 +116,40 @@ def plot_layer_grid(
     missing = [(r, c) for r in rows for c in cols if (r, c) not in grid]
     if missing:
         raise ValueError(f"grid has no entry for {missing[0]}")
-    curves: dict[tuple, dict[str, np.ndarray]] = {}
-    for r in rows:
-        for c in cols:
-            panel = grid[(r, c)]
-            if not isinstance(panel, Mapping):
-                raise TypeError(f"{func}: grid[{(r, c)}] must be a dict {{label: values}}, "
-                                f"got {type(panel).__name__}")
-            if not panel:
-                raise ValueError(f"{func}: grid[{(r, c)}] has no curve to draw")
-            curves[(r, c)] = {}
-            for label, values in panel.items():
-                v = _array(values, func, f"{(r, c)} {label!r}")
-                if v.ndim != 1 or v.size == 0 or not (v > 0).all():
-                    raise ValueError(f"{(r, c)} {label!r}: need positive values, one per layer")
-                curves[(r, c)][label] = v
-    if figsize is not None:
-        figsize = _size_pair(figsize, func, "figsize")
-    row_titles, col_titles = row_titles or {}, col_titles or {}
-    size = figsize or (2.5 * len(cols) + 0.4, 2.1 * len(rows) + 0.6)
-    fig, axes = plt.subplots(len(rows), len(cols), figsize=size, squeeze=False, sharex=True)
-    for i, r in enumerate(rows):
-        for j, c in enumerate(cols):
-            ax = axes[i, j]
-            lows, highs = [], []
-            for k, (label, v) in enumerate(curves[(r, c)].items()):
-                ax.plot(np.arange(1, v.size + 1), v, lw=1.6, ls="-" if k == 0 else "--",
-                        label=label)
-                lows.append(v.min())
-                highs.append(v.max())
-            ax.set_yscale("log")
-            if max(highs) / min(lows) > 1e3:
-                # a few labelled decades, no minor ticks: readable, and quick to lay out
-                ax.yaxis.set_major_locator(LogLocator(numticks=4))
-                ax.yaxis.set_minor_locator(NullLocator())
-            ax.grid(alpha=0.3)
-            if i == 0:
-                ax.set_title(col_titles.get(c, c), fontsize=10)
-            if j == 0:
-                ax.set_ylabel(f"{row_titles.get(r, r)}\n{ylabel}", fontsize=9)
-            if i == len(rows) - 1:
-                ax.set_xlabel(xlabel, fontsize=9)
-            ax.tick_params(which="both", labelsize=7)
-    axes[0, 0].legend(fontsize=7, frameon=False, loc="upper left")
-    fig.tight_layout()
-    return fig, axes
+
+
+def _panel_curves(panel: object, key: tuple) -> dict[str, np.ndarray]:
+    """One panel's curves ``{label: values per layer}``, each positive (a log axis)."""
+    func = "plot_layer_grid"
+    if not isinstance(panel, Mapping):
+        raise TypeError(f"{func}: grid[{key}] must be a dict {{label: values}}, "
+                        f"got {type(panel).__name__}")
+    if not panel:
+        raise ValueError(f"{func}: grid[{key}] has no curve to draw")
+    curves = {}
+    for label, values in panel.items():
+        v = real_array(values, f"{key} {label!r}", func, float64=True)
+        if v.ndim != 1 or v.size == 0 or not (v > 0).all():
+            raise ValueError(f"{key} {label!r}: need positive values, one per layer")
+        curves[label] = v
+    return curves
+
+
+def _draw_panel(ax: plt.Axes, curves: dict[str, np.ndarray]) -> None:
+    """One line per curve against the layer number, on a log y axis with a grid."""
+    from matplotlib.ticker import LogLocator, NullLocator
+
+    lows, highs = [], []
+    for k, (label, v) in enumerate(curves.items()):
+        ax.plot(np.arange(1, v.size + 1), v, lw=1.6, ls="-" if k == 0 else "--", label=label)
+        lows.append(v.min())
+        highs.append(v.max())
+    ax.set_yscale("log")
+    if max(highs) / min(lows) > 1e3:
+        # a few labelled decades, no minor ticks: readable, and quick to lay out
+        ax.yaxis.set_major_locator(LogLocator(numticks=4))
+        ax.yaxis.set_minor_locator(NullLocator())
+    ax.grid(alpha=0.3)
 
 
 def plot_loss_slice(
@@ -180,9 +197,9 @@ def plot_loss_slice(
     from matplotlib.colors import BoundaryNorm
 
     func = "plot_loss_slice"
-    alphas = _array(alphas, func, "alphas")
-    betas = _array(betas, func, "betas")
-    values = _array(values, func, "values")
+    alphas = real_array(alphas, "alphas", func, float64=True)
+    betas = real_array(betas, "betas", func, float64=True)
+    values = real_array(values, "values", func, float64=True)
     for name, axis in (("alphas", alphas), ("betas", betas)):
         if axis.ndim != 1 or axis.size < 2 or np.any(np.diff(axis) <= 0):
             raise ValueError(
@@ -190,7 +207,7 @@ def plot_loss_slice(
                 f"{np.array2string(axis, threshold=6)}"
             )
     levels = _levels(levels, func, minimum=2)
-    colorbar = _flag(colorbar, func, "colorbar")
+    colorbar = flag(colorbar, f"{func}: colorbar")
     _axes(ax, func)
     if values.shape != (betas.size, alphas.size):
         raise ValueError(

@@ -13,7 +13,8 @@ import numbers
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import _array, _axes, _cmap, _color, _real
+from ..checks import one_number, real_array
+from ._common import _axes, _cmap, _color
 
 __all__ = ["plot_matmul_shapes", "plot_outer_products", "plot_hinton", "plot_grid"]
 
@@ -99,12 +100,10 @@ def plot_matmul_shapes(
         If there is no row, a block's shape is not two positive ints, a colour is unknown,
         an item is neither a block nor an operator string, or a gap is not positive.
     """
-    from matplotlib.patches import Rectangle
-
     func = "plot_matmul_shapes"
     _equations(rows, func)
-    gap = _real(gap, func, "gap", positive=True)
-    row_gap = _real(row_gap, func, "row_gap", positive=True)
+    gap = one_number(gap, "gap", func, positive=True)
+    row_gap = one_number(row_gap, "row_gap", func, positive=True)
     _axes(ax, func)
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5))
@@ -117,27 +116,7 @@ def plot_matmul_shapes(
     for title, items in rows:
         blocks = [_shape_block(it) for it in items if not isinstance(it, str)]
         height = max((n_rows for _, n_rows, _, _ in blocks), default=1)
-        x = title_width
-        for item in items:
-            if isinstance(item, str):
-                width = max(gap, 0.5 * len(item) + 0.6)  # room for longer text such as "σ("
-                ax.text(x + width / 2, top - height / 2, item, ha="center", va="center",
-                        fontsize=15)
-                x += width
-                continue
-            label, n_rows, n_cols, color = _shape_block(item)
-            y0 = top - height / 2 - n_rows / 2  # blocks centred on the row's axis
-            ax.add_patch(Rectangle((x, y0), n_cols, n_rows, facecolor=color, alpha=0.35,
-                                   edgecolor=color, lw=1.5))
-            for i in range(1, n_rows):
-                ax.plot([x, x + n_cols], [y0 + i, y0 + i], color=color, lw=0.4, alpha=0.7)
-            for j in range(1, n_cols):
-                ax.plot([x + j, x + j], [y0, y0 + n_rows], color=color, lw=0.4, alpha=0.7)
-            ax.text(x + n_cols / 2, y0 + n_rows + 0.25, label, ha="center", va="bottom",
-                    fontsize=12)
-            ax.text(x + n_cols / 2, y0 - 0.25, f"{n_rows}×{n_cols}", ha="center", va="top",
-                    fontsize=9, color="0.3")
-            x += n_cols
+        x = _draw_equation(ax, items, title_width, top - height / 2, gap)
         if title:
             ax.text(title_width - 0.6, top - height / 2, title, ha="right", va="center",
                     fontsize=11)
@@ -149,6 +128,37 @@ def plot_matmul_shapes(
     ax.set_anchor("N")  # drawings of different heights start at the same top line
     ax.axis("off")
     return ax
+
+
+def _draw_equation(ax: plt.Axes, items: list, x: float, axis_y: float, gap: float) -> float:
+    """One equation's items from ``x`` rightwards, centred on the height ``axis_y``: the
+    operators as text, the blocks as grids of cells. Returns where it ends."""
+    for item in items:
+        if isinstance(item, str):
+            width = max(gap, 0.5 * len(item) + 0.6)  # room for longer text such as "σ("
+            ax.text(x + width / 2, axis_y, item, ha="center", va="center", fontsize=15)
+            x += width
+            continue
+        label, n_rows, n_cols, color = _shape_block(item)
+        _draw_block(ax, x, axis_y - n_rows / 2, label, n_rows, n_cols, color)
+        x += n_cols
+    return x
+
+
+def _draw_block(ax: plt.Axes, x: float, y0: float, label: str, n_rows: int, n_cols: int,
+                color: str) -> None:
+    """A matrix as ``n_rows x n_cols`` cells from ``(x, y0)``, its name above, shape below."""
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle((x, y0), n_cols, n_rows, facecolor=color, alpha=0.35,
+                           edgecolor=color, lw=1.5))
+    for i in range(1, n_rows):
+        ax.plot([x, x + n_cols], [y0 + i, y0 + i], color=color, lw=0.4, alpha=0.7)
+    for j in range(1, n_cols):
+        ax.plot([x + j, x + j], [y0, y0 + n_rows], color=color, lw=0.4, alpha=0.7)
+    ax.text(x + n_cols / 2, y0 + n_rows + 0.25, label, ha="center", va="bottom", fontsize=12)
+    ax.text(x + n_cols / 2, y0 - 0.25, f"{n_rows}×{n_cols}", ha="center", va="top",
+            fontsize=9, color="0.3")
 
 
 def plot_outer_products(
@@ -190,24 +200,7 @@ def plot_outer_products(
         column, hold NaN or infinite values, there are not N + 1 axes, or ``cmap`` is
         unknown.
     """
-    func = "plot_outer_products"
-    a_prev, delta = _array(a_prev, func, "a_prev"), _array(delta, func, "delta")
-    if a_prev.ndim != 2 or delta.ndim != 2 or a_prev.shape[0] != delta.shape[0]:
-        raise ValueError(
-            f"a_prev (N, D_in) and delta (N, D_out) need the same N rows, got shapes "
-            f"{a_prev.shape} and {delta.shape}"
-        )
-    if 0 in a_prev.shape or 0 in delta.shape:
-        raise ValueError(
-            f"{func}: needs at least one example and one unit on each side, got shapes "
-            f"{a_prev.shape} and {delta.shape}"
-        )
-    _cmap(cmap, func)
-    if axes is not None:
-        if not isinstance(axes, list | tuple | np.ndarray):
-            raise TypeError(f"{func}: axes must be a list of Axes, got {type(axes).__name__}")
-        for k, one in enumerate(np.ravel(np.asarray(axes, dtype=object))):
-            _axes(one, func, f"axes[{k}]")
+    a_prev, delta = _outer_inputs(a_prev, delta, axes, cmap)
     n = a_prev.shape[0]
     terms = [np.outer(a_prev[k], delta[k]) for k in range(n)]
     total = a_prev.T @ delta
@@ -225,20 +218,51 @@ def plot_outer_products(
     vmax = max(float(np.abs(m).max()) for m in [*terms, total]) or 1.0
     for k, (ax, m) in enumerate(zip(axes, [*terms, total], strict=True)):
         image = ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax)
-        last = k == n
-        ax.set_title(r"$dW = a^\top \delta$" if last else rf"$a_{k + 1}^\top \delta_{k + 1}$")
-        ax.set_xticks(range(m.shape[1]))
-        ax.set_yticks(range(m.shape[0]))
-        ax.set_xticklabels(range(1, m.shape[1] + 1), fontsize=7)
-        ax.set_yticklabels(range(1, m.shape[0] + 1) if k == 0 else [], fontsize=7)
-        ax.set_xlabel("output unit $j$", fontsize=9)
-        if k == 0:
-            ax.set_ylabel("input $i$", fontsize=9)
-        else:  # the operator, in the gap to the left of the panel
-            ax.annotate("=" if last else "+", (-0.2, 0.5), xycoords="axes fraction",
-                        ha="center", va="center", fontsize=16, annotation_clip=False)
+        _label_outer_panel(ax, m.shape, k, last=k == n)
     fig.colorbar(image, ax=axes, shrink=0.8, pad=0.02)
     return axes
+
+
+def _outer_inputs(a_prev: object, delta: object, axes: object,
+                  cmap: object) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`plot_outer_products`'s arguments, checked: ``a_prev`` and ``delta`` as arrays
+    with the same N >= 1 rows."""
+    func = "plot_outer_products"
+    a_prev = real_array(a_prev, "a_prev", func, float64=True)
+    delta = real_array(delta, "delta", func, float64=True)
+    if a_prev.ndim != 2 or delta.ndim != 2 or a_prev.shape[0] != delta.shape[0]:
+        raise ValueError(
+            f"a_prev (N, D_in) and delta (N, D_out) need the same N rows, got shapes "
+            f"{a_prev.shape} and {delta.shape}"
+        )
+    if 0 in a_prev.shape or 0 in delta.shape:
+        raise ValueError(
+            f"{func}: needs at least one example and one unit on each side, got shapes "
+            f"{a_prev.shape} and {delta.shape}"
+        )
+    _cmap(cmap, func)
+    if axes is not None:
+        if not isinstance(axes, list | tuple | np.ndarray):
+            raise TypeError(f"{func}: axes must be a list of Axes, got {type(axes).__name__}")
+        for k, one in enumerate(np.ravel(np.asarray(axes, dtype=object))):
+            _axes(one, func, f"axes[{k}]")
+    return a_prev, delta
+
+
+def _label_outer_panel(ax: plt.Axes, shape: tuple[int, int], k: int, last: bool) -> None:
+    """Panel ``k``'s title, ticks (counted from 1) and axis labels, and the operator (+ or =)
+    in the gap to its left."""
+    ax.set_title(r"$dW = a^\top \delta$" if last else rf"$a_{k + 1}^\top \delta_{k + 1}$")
+    ax.set_xticks(range(shape[1]))
+    ax.set_yticks(range(shape[0]))
+    ax.set_xticklabels(range(1, shape[1] + 1), fontsize=7)
+    ax.set_yticklabels(range(1, shape[0] + 1) if k == 0 else [], fontsize=7)
+    ax.set_xlabel("output unit $j$", fontsize=9)
+    if k == 0:
+        ax.set_ylabel("input $i$", fontsize=9)
+    else:
+        ax.annotate("=" if last else "+", (-0.2, 0.5), xycoords="axes fraction",
+                    ha="center", va="center", fontsize=16, annotation_clip=False)
 
 
 def plot_hinton(
@@ -281,7 +305,7 @@ def plot_hinton(
     from matplotlib.patches import Rectangle
 
     func = "plot_hinton"
-    W = _array(weights, func, "weights")
+    W = real_array(weights, "weights", func, float64=True)
     if W.ndim != 2 or W.size == 0:
         raise ValueError(f"plot_hinton draws a 2-D array of weights, got shape {W.shape}")
     for name, labels, n in (("row_labels", row_labels, W.shape[0]),
@@ -297,7 +321,7 @@ def plot_hinton(
     if max_weight is None:
         max_weight = float(np.abs(W).max()) or 1.0
     else:
-        max_weight = _real(max_weight, func, "max_weight", positive=True)
+        max_weight = one_number(max_weight, "max_weight", func, positive=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.4 * W.shape[1] + 1.5, 0.4 * W.shape[0] + 1))
     ax.set_facecolor("0.55")
@@ -351,8 +375,8 @@ def _highlights(
     for box in highlight:
         if isinstance(box, str) or not isinstance(box, list | tuple) or len(box) not in (4, 5):
             raise ValueError(f"a highlight is (row, col, height, width[, color]), got {box!r}")
-        row, col = (_real(v, func, "a highlight's row and col") for v in box[:2])
-        height, width = (_real(v, func, "a highlight's height and width", positive=True)
+        row, col = (one_number(v, "a highlight's row and col", func) for v in box[:2])
+        height, width = (one_number(v, "a highlight's height and width", func, positive=True)
                          for v in box[2:4])
         color = box[4] if len(box) == 5 else "C3"
         _color(color, func, "the highlight's colour")
@@ -422,29 +446,14 @@ def plot_grid(
     from matplotlib.patches import Rectangle
 
     func = "plot_grid"
-    values = _array(values, func, "values")
-    if values.ndim != 2:
-        raise ValueError(f"plot_grid draws a 2-D array, got shape {values.shape}")
-    if values.size == 0:
-        raise ValueError(f"{func}: values has no cells, shape {values.shape}")
-    fmt = _cell_format(fmt, func)
-    vmin = None if vmin is None else _real(vmin, func, "vmin")
-    vmax = None if vmax is None else _real(vmax, func, "vmax")
-    if vmin is not None and vmax is not None and vmin > vmax:
-        raise ValueError(f"{func}: vmin must not exceed vmax, got vmin={vmin:g}, vmax={vmax:g}")
-    _cmap(cmap, func)
-    fontsize = _real(fontsize, func, "fontsize", positive=True)
+    values, fmt, vmin, vmax, fontsize = _grid_arguments(values, fmt, vmin, vmax, cmap, fontsize)
     boxes = _highlights(highlight, values.shape, func)
     _axes(ax, func)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * values.shape[1] + 1, 0.45 * values.shape[0] + 1))
     image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
     if fmt:
-        for (i, j), v in np.ndenumerate(values):
-            r, g, b, _ = image.cmap(image.norm(v))
-            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # the cell's luminance
-            ax.text(j, i, fmt.format(v + 0.0), ha="center", va="center", fontsize=fontsize,
-                    color="white" if dark else "black")  # + 0.0: no "-0.0"
+        _write_cells(ax, image, values, fmt, fontsize)
     for row, col, height, width, color in boxes:
         ax.add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False,
                                edgecolor=color, lw=2.5))
@@ -453,3 +462,33 @@ def plot_grid(
     if title is not None:
         ax.set_title(title, fontsize=11)
     return ax
+
+
+def _grid_arguments(
+    values: object, fmt: object, vmin: object, vmax: object, cmap: object, fontsize: object
+) -> tuple[np.ndarray, str, float | None, float | None, float]:
+    """:func:`plot_grid`'s arguments, checked: a 2-D array with cells, the format, colour
+    limits in order, a known colour map and a positive font size."""
+    func = "plot_grid"
+    values = real_array(values, "values", func, float64=True)
+    if values.ndim != 2:
+        raise ValueError(f"plot_grid draws a 2-D array, got shape {values.shape}")
+    if values.size == 0:
+        raise ValueError(f"{func}: values has no cells, shape {values.shape}")
+    fmt = _cell_format(fmt, func)
+    vmin = None if vmin is None else one_number(vmin, "vmin", func)
+    vmax = None if vmax is None else one_number(vmax, "vmax", func)
+    if vmin is not None and vmax is not None and vmin > vmax:
+        raise ValueError(f"{func}: vmin must not exceed vmax, got vmin={vmin:g}, vmax={vmax:g}")
+    _cmap(cmap, func)
+    return values, fmt, vmin, vmax, one_number(fontsize, "fontsize", func, positive=True)
+
+
+def _write_cells(ax: plt.Axes, image: object, values: np.ndarray, fmt: str,
+                 fontsize: float) -> None:
+    """Every entry in its cell, white on dark cells and black on light ones."""
+    for (i, j), v in np.ndenumerate(values):
+        r, g, b, _ = image.cmap(image.norm(v))
+        dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # the cell's luminance
+        ax.text(j, i, fmt.format(v + 0.0), ha="center", va="center", fontsize=fontsize,
+                color="white" if dark else "black")  # + 0.0: no "-0.0"

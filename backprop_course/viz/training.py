@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._common import _array, _axes, _callable, _cmap, _count, _flag, _margin, _real
+from ..checks import flag, int_at_least, one_number, real_array
+from ._common import _axes, _callable, _cmap, _margin
 
 __all__ = ["plot_decision_boundary", "plot_curves", "plot_confusion_matrix", "plot_digits"]
 
@@ -21,7 +22,7 @@ def _scores(model: Callable[[np.ndarray], object], points: np.ndarray) -> np.nda
     out = model(points)
     if not isinstance(out, np.ndarray) and hasattr(out, "data"):
         out = out.data
-    return _array(out, "plot_decision_boundary", "the model's scores")
+    return real_array(out, "the model's scores", "plot_decision_boundary", float64=True)
 
 
 def _class_labels(y: object, n: int, func: str, name: str = "y") -> np.ndarray:
@@ -106,30 +107,14 @@ def plot_decision_boundary(
         below 2; ``margin`` is negative; ``cmap`` is unknown; or the model's scores are
         not (M, C) with C >= 1, or hold NaN/inf.
     """
-    func = "plot_decision_boundary"
-    _callable(model, func, "model")
-    X = _array(X, func, "X")
-    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
-        raise ValueError(f"plot_decision_boundary needs points X of shape (N, 2), got {X.shape}")
-    y = _class_labels(y, len(X), func)
-    resolution = _count(resolution, func, "resolution", minimum=2)
-    margin = _real(margin, func, "margin", nonnegative=True)
-    _cmap(cmap, func)
-    _axes(ax, func)
+    X, y, resolution, margin = _boundary_arguments(model, X, y, ax, resolution, margin, cmap)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     (x_lo, y_lo), (x_hi, y_hi) = X.min(axis=0), X.max(axis=0)
     x_lo, x_hi = _margin(float(x_lo), float(x_hi), margin)
     y_lo, y_hi = _margin(float(y_lo), float(y_hi), margin)
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
-    scores = _scores(model, np.column_stack([gx.ravel(), gy.ravel()]))
-    if scores.ndim != 2 or len(scores) != gx.size or scores.shape[1] == 0:
-        raise ValueError(
-            f"the model must map (M, 2) points to (M, C) scores; for M = {gx.size} it returned "
-            f"shape {scores.shape}"
-        )
-    predicted = (scores[:, 0] > 0).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
-    predicted = predicted.reshape(gx.shape)
+    predicted = _predicted_classes(model, gx, gy)
     n_colors = int(max(predicted.max(), y.max() if y.size else 0)) + 1
     colors = plt.get_cmap(cmap)
     levels = np.arange(n_colors + 1) - 0.5
@@ -144,6 +129,39 @@ def plot_decision_boundary(
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def _boundary_arguments(
+    model: object, X: object, y: object, ax: object, resolution: object, margin: object,
+    cmap: object,
+) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """:func:`plot_decision_boundary`'s arguments, checked: points (N, 2), their class
+    labels, the resolution and the margin."""
+    func = "plot_decision_boundary"
+    _callable(model, func, "model")
+    X = real_array(X, "X", func, float64=True)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ValueError(f"plot_decision_boundary needs points X of shape (N, 2), got {X.shape}")
+    y = _class_labels(y, len(X), func)
+    resolution = int_at_least(resolution, 2, "resolution", func)
+    margin = one_number(margin, "margin", func, nonnegative=True)
+    _cmap(cmap, func)
+    _axes(ax, func)
+    return X, y, resolution, margin
+
+
+def _predicted_classes(model: Callable[[np.ndarray], object], gx: np.ndarray,
+                       gy: np.ndarray) -> np.ndarray:
+    """The class the model predicts at each grid point: the argmax of its scores, or
+    ``score > 0`` for a single output column; shaped like the grid."""
+    scores = _scores(model, np.column_stack([gx.ravel(), gy.ravel()]))
+    if scores.ndim != 2 or len(scores) != gx.size or scores.shape[1] == 0:
+        raise ValueError(
+            f"the model must map (M, 2) points to (M, C) scores; for M = {gx.size} it returned "
+            f"shape {scores.shape}"
+        )
+    predicted = (scores[:, 0] > 0).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
+    return predicted.reshape(gx.shape)
 
 
 def plot_curves(
@@ -191,11 +209,11 @@ def plot_curves(
         )
     if not histories:
         raise ValueError("plot_curves needs at least one curve")
-    logy = _flag(logy, func, "logy")
+    logy = flag(logy, f"{func}: logy")
     _axes(ax, func)
     curves = {}
     for label, values in histories.items():
-        values = _array(values, func, f"curve {label!r}")
+        values = real_array(values, f"curve {label!r}", func, float64=True)
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"curve {label!r} must be a non-empty list of numbers")
         if logy and (values <= 0).any():
@@ -326,31 +344,8 @@ def plot_digits(
         positive ints matching the pixels, ``ncols`` is below 1, or ``size`` is not
         positive.
     """
-    func = "plot_digits"
-    images = _array(images, func, "images")
-    labels = np.asarray(labels)
-    if (isinstance(shape, str) or not isinstance(shape, tuple | list)
-            or len(shape) != 2):
-        raise ValueError(f"{func}: shape must be two ints (height, width), got {shape!r}")
-    shape = (_count(shape[0], func, "shape[0]"), _count(shape[1], func, "shape[1]"))
-    ncols = _count(ncols, func, "ncols")
-    size = _real(size, func, "size", positive=True)
-    for name, given in (("labels", labels), ("predictions", predictions)):
-        if given is not None and np.ndim(given) != 1:
-            raise ValueError(
-                f"{func}: {name} must be a 1-D array, one per image, got shape {np.shape(given)}"
-            )
-    if images.ndim == 2:
-        if images.shape[1] != shape[0] * shape[1]:
-            raise ValueError(
-                f"images have {images.shape[1]} pixels each, but shape={shape} needs "
-                f"{shape[0] * shape[1]}"
-            )
-        images = images.reshape(len(images), *shape)
-    if images.ndim != 3 or len(images) == 0:
-        raise ValueError(f"images must be (K, H*W) or (K, H, W) with K >= 1, got {images.shape}")
-    if len(labels) != len(images) or (predictions is not None and len(predictions) != len(images)):
-        raise ValueError("need one label (and one prediction, if given) per image")
+    images, labels, shape, ncols, size = _digit_arguments(images, labels, predictions, shape,
+                                                          ncols, size)
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     extra = 0.35 if title else 0.0
@@ -372,3 +367,37 @@ def plot_digits(
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def _digit_arguments(
+    images: object, labels: object, predictions: object, shape: object, ncols: object,
+    size: object,
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int], int, float]:
+    """:func:`plot_digits`'s arguments, checked: the images as (K, H, W), their labels, the
+    shape of one image, the number of columns and the size of an image."""
+    func = "plot_digits"
+    images = real_array(images, "images", func, float64=True)
+    labels = np.asarray(labels)
+    if (isinstance(shape, str) or not isinstance(shape, tuple | list)
+            or len(shape) != 2):
+        raise ValueError(f"{func}: shape must be two ints (height, width), got {shape!r}")
+    shape = tuple(int_at_least(n, 1, f"shape[{k}]", func) for k, n in enumerate(shape))
+    ncols = int_at_least(ncols, 1, "ncols", func)
+    size = one_number(size, "size", func, positive=True)
+    for name, given in (("labels", labels), ("predictions", predictions)):
+        if given is not None and np.ndim(given) != 1:
+            raise ValueError(
+                f"{func}: {name} must be a 1-D array, one per image, got shape {np.shape(given)}"
+            )
+    if images.ndim == 2:
+        if images.shape[1] != shape[0] * shape[1]:
+            raise ValueError(
+                f"images have {images.shape[1]} pixels each, but shape={shape} needs "
+                f"{shape[0] * shape[1]}"
+            )
+        images = images.reshape(len(images), *shape)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must be (K, H*W) or (K, H, W) with K >= 1, got {images.shape}")
+    if len(labels) != len(images) or (predictions is not None and len(predictions) != len(images)):
+        raise ValueError("need one label (and one prediction, if given) per image")
+    return images, labels, shape, ncols, size
