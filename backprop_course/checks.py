@@ -20,7 +20,7 @@ import numpy as np
 __all__ = ["as_array", "check_callable", "flag", "check_axis", "normalise_axes"]
 __all__ += ["describe", "real_array", "rows", "int_at_least", "real_number", "positive_number"]
 __all__ += ["not_numbers", "same_shape", "unpack_cache", "finite_positive", "positive_int"]
-__all__ += ["one_number"]
+__all__ += ["one_number", "choice"]
 
 
 def as_array(data: Any, what: str = "Tensor data") -> np.ndarray:
@@ -322,3 +322,19 @@ def unpack_cache(cache: Any, layer: str, parts: tuple) -> tuple:
             f"{describe(cache)}"
         )
     return cache
+
+
+def choice(name: Any, choices: Any, what: str, where: str) -> str:
+    """One of the names in ``choices`` (a dict or any collection of strings), such as an
+    activation or an initialiser chosen by name.
+
+    Raises TypeError if ``name`` is not a string and ValueError if it is not one of
+    ``choices``; both messages list the choices.
+    """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{where}: {what} must be a name, one of {sorted(choices)}; got {describe(name)}"
+        )
+    if name not in choices:
+        raise ValueError(f"{where}: unknown {what} {name!r}; choose one of {sorted(choices)}")
+    return name

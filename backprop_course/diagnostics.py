@@ -29,13 +29,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import init as initialisers
+from .checks import choice as _choice
 from .checks import describe as _describe
 from .checks import int_at_least as _int_at_least
 from .checks import positive_number as _positive_number
 from .checks import real_array as _float_array
 from .checks import real_number as _real_number
 from .losses import cross_entropy
-from .nn import Linear, Module, Sequential, Sigmoid, Tanh, _check_name
+from .nn import Linear, Module, Sequential, Sigmoid, Tanh
 from .nn import ReLU as ReLUModule
 from .optim import parameter_list
 from .tensor import Tensor, as_tensor
@@ -123,7 +124,7 @@ def deep_mlp(
     width = _int_at_least(width, 1, "width", where)
     n_in = width if n_in is None else _int_at_least(n_in, 1, "n_in", where)
     n_out = width if n_out is None else _int_at_least(n_out, 1, "n_out", where)
-    _check_name(activation, _ACTIVATIONS, "activation", where)
+    _choice(activation, _ACTIVATIONS, "activation", where)
     if isinstance(init, str):
         if init not in INITS:
             raise ValueError(

@@ -37,11 +37,6 @@ from .tensor import Tensor
 __all__ = ["numerical_gradient", "rel_error", "below", "gradcheck", "GradcheckReport"]
 
 
-def _check_number(name: str, value: object, what: str, zero_ok: bool = False) -> None:
-    """Kept for ``higher.py``, which imports it: :func:`checks.finite_positive` is its home."""
-    finite_positive(value, name, what, zero_ok=zero_ok)
-
-
 @dataclass
 class GradcheckReport:
     """What :func:`gradcheck` found. ``bool(report)`` is ``report.passed``; ``print`` it to read it.

@@ -35,8 +35,8 @@ import numpy as np
 
 from .checks import as_array as _as_array
 from .checks import check_callable as _check_callable
+from .checks import finite_positive
 from .checks import flag as _flag
-from .gradcheck import _check_number
 from .graph import RULES, topological_order
 from .graph import rule as graph_rule
 from .saved import BackwardError, check_saved
@@ -380,7 +380,7 @@ def conjugate_gradients(
     if b.ndim != 1:
         raise ValueError(f"b must be a vector (n,), got shape {b.shape}")
     _check_callable(hvp, "conjugate_gradients: hvp", "one vector shaped like b", b)
-    _check_number("tol", tol, "a number >= 0", zero_ok=True)
+    finite_positive(tol, "tol", "a number >= 0", zero_ok=True)
     if isinstance(max_products, bool) or not isinstance(max_products, numbers.Integral) \
             or max_products < 1:
         raise ValueError(f"max_products must be a positive int, got {max_products!r}")

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import init as initialisers
+from .checks import choice as _choice
 from .checks import describe as _describe
 from .checks import int_at_least as _int_at_least
 from .graph import rule
@@ -153,17 +154,6 @@ class Module:
         return sum(p.size for p in self.parameters())
 
 
-def _check_name(name: Any, choices: dict, what: str, where: str) -> str:
-    """One of the names ``choices`` knows: TypeError if not a string, ValueError if unknown."""
-    if not isinstance(name, str):
-        raise TypeError(
-            f"{where}: {what} must be a name, one of {sorted(choices)}; got {_describe(name)}"
-        )
-    if name not in choices:
-        raise ValueError(f"{where}: unknown {what} {name!r}; choose one of {sorted(choices)}")
-    return name
-
-
 _INITIALISERS: dict[str, Callable[..., np.ndarray]] = {
     "xavier": initialisers.xavier_uniform,
     "glorot": initialisers.xavier_uniform,
@@ -208,7 +198,7 @@ class Linear(Module):
         out_features = _int_at_least(out_features, 1, "out_features", "Linear")
         if not isinstance(bias, bool | np.bool_):
             raise TypeError(f"Linear: bias must be True or False, got {_describe(bias)}")
-        _check_name(init, _INITIALISERS, "init", "Linear")
+        _choice(init, _INITIALISERS, "init", "Linear")
         self.in_features, self.out_features = in_features, out_features
         self.W = Tensor(_INITIALISERS[init](in_features, out_features, rng), requires_grad=True)
         self.b = Tensor(np.zeros(out_features), requires_grad=True) if bias else None
@@ -343,12 +333,12 @@ class MLP(Sequential):
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes must be at least two positive ints, got {sizes}")
         sizes = [_int_at_least(n, 1, f"sizes[{i}]", "MLP") for i, n in enumerate(sizes)]
-        _check_name(activation, _ACTIVATIONS, "activation", "MLP")
+        _choice(activation, _ACTIVATIONS, "activation", "MLP")
         if output_activation is not None:
-            _check_name(output_activation, _ACTIVATIONS, "output_activation", "MLP")
+            _choice(output_activation, _ACTIVATIONS, "output_activation", "MLP")
         if init is None:
             init = "he" if activation == "relu" else "xavier"
-        _check_name(init, _INITIALISERS, "init", "MLP")
+        _choice(init, _INITIALISERS, "init", "MLP")
         generator = initialisers.as_rng(rng)
         layers: list[Module] = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
