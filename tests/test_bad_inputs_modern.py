@@ -1,0 +1,196 @@
+"""Bad inputs for chapter 14's layers, modules, derivations and text (see tests/bad_inputs.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bad_inputs import Case, check, ids
+
+from backprop_course.layers import attention, dropout, layernorm, lstm, transformer
+
+N, T, D, H = 2, 3, 4, 2
+X2, X3 = np.ones((N, D)), np.arange(N * T * D, dtype=float).reshape(N, T, D) % 5
+WX, WH, B4 = np.full((D, 4 * H), 0.1), np.full((H, 4 * H), 0.1), np.zeros(4 * H)
+HS = np.zeros((N, H))
+WD = np.eye(D) * 0.5
+
+
+def _cache(forward, *args, **kwargs):
+    return forward(*args, **kwargs)[-1]
+
+
+def _block_params(**changes):
+    F = 5
+    shapes = {"(D,)": (D,), "(D, D)": (D, D), "(D, F)": (D, F), "(F,)": (F,), "(F, D)": (F, D)}
+    params = {name: np.full(shapes[s], 0.1)
+              for name, s in transformer.TRANSFORMER_PARAMETERS.items()}
+    params.update(changes)
+    return params
+
+
+CASES = [
+    # ---------------------------------------------------------------- dropout
+    Case("layers.dropout.dropout_forward", "p = 1 (drop everything)",
+         lambda: dropout.dropout_forward(X2, 1.0), ValueError, "drop probability in [0, 1)"),
+    Case("layers.dropout.dropout_forward", "a keep probability of 1.5",
+         lambda: dropout.dropout_forward(X2, 1.5), ValueError, "not the keep probability"),
+    Case("layers.dropout.dropout_forward", "p as a string",
+         lambda: dropout.dropout_forward(X2, "0.5"), TypeError, "p must be a drop probability"),
+    Case("layers.dropout.dropout_forward", "train as a string",
+         lambda: dropout.dropout_forward(X2, 0.5, train="eval"), TypeError,
+         "train must be True or False"),
+    Case("layers.dropout.dropout_forward", "a float seed",
+         lambda: dropout.dropout_forward(X2, 0.5, rng=1.5), TypeError, "rng must be None"),
+    Case("layers.dropout.dropout_forward", "a negative seed",
+         lambda: dropout.dropout_forward(X2, 0.5, rng=-1), ValueError, "non-negative seed"),
+    Case("layers.dropout.dropout_backward", "the layer norm's cache",
+         lambda: dropout.dropout_backward(X2, _cache(layernorm.layernorm_forward, X2, np.ones(D),
+                                                      np.zeros(D))),
+         TypeError, "needs the cache that dropout_forward returned"),
+    Case("layers.dropout.dropout_backward", "dout transposed",
+         lambda: dropout.dropout_backward(X2.T, _cache(dropout.dropout_forward, X2, 0.5, rng=0)),
+         ValueError, "dout has shape (4, 2)"),
+    # -------------------------------------------------------------- layer norm
+    Case("layers.layernorm.layernorm_forward", "gamma of the batch's length",
+         lambda: layernorm.layernorm_forward(X2, np.ones(N), np.zeros(D)), ValueError,
+         "must both have shape (4,), the last axis"),
+    Case("layers.layernorm.layernorm_forward", "a single number",
+         lambda: layernorm.layernorm_forward(3.0, np.ones(1), np.zeros(1)), ValueError,
+         "needs x of shape (..., D)"),
+    Case("layers.layernorm.layernorm_forward", "eps = 0",
+         lambda: layernorm.layernorm_forward(X2, np.ones(D), np.zeros(D), 0.0), ValueError,
+         "eps must be a positive number"),
+    Case("layers.layernorm.layernorm_forward", "None for beta",
+         lambda: layernorm.layernorm_forward(X2, np.ones(D), None), TypeError,
+         "beta must be an array"),
+    Case("layers.layernorm.layernorm_backward", "the dropout cache",
+         lambda: layernorm.layernorm_backward(X2, _cache(dropout.dropout_forward, X2)),
+         TypeError, "needs the cache that layernorm_forward returned"),
+    Case("layers.layernorm.layernorm_backward", "dout of another shape",
+         lambda: layernorm.layernorm_backward(
+             np.ones(D), _cache(layernorm.layernorm_forward, X2, np.ones(D), np.zeros(D))),
+         ValueError, "dout has shape (4,)"),
+    # -------------------------------------------------------------------- LSTM
+    Case("layers.lstm.lstm_step_forward", "Wx with H columns instead of 4H",
+         lambda: lstm.lstm_step_forward(X2, HS, HS, np.ones((D, 3)), WH, B4), ValueError,
+         "must be 4H > 0"),
+    Case("layers.lstm.lstm_step_forward", "Wh (H, H) as for a vanilla RNN",
+         lambda: lstm.lstm_step_forward(X2, HS, HS, WX, np.ones((H, H)), B4), ValueError,
+         "Wh has shape (2, 2) but Wx (4, 8) needs (2, 8)"),
+    Case("layers.lstm.lstm_step_forward", "c_prev of another width",
+         lambda: lstm.lstm_step_forward(X2, HS, np.zeros((N, 3)), WX, WH, B4), ValueError,
+         "c_prev has shape (2, 3)"),
+    Case("layers.lstm.lstm_step_forward", "None for c_prev",
+         lambda: lstm.lstm_step_forward(X2, HS, None, WX, WH, B4), TypeError,
+         "c_prev must be an array"),
+    Case("layers.lstm.lstm_step_forward", "b of size H",
+         lambda: lstm.lstm_step_forward(X2, HS, HS, WX, WH, np.zeros(H)), ValueError,
+         "b has shape (2,)"),
+    Case("layers.lstm.lstm_step_backward", "the sequence's cache",
+         lambda: lstm.lstm_step_backward(HS, HS, _cache(lstm.lstm_forward, X3, HS, WX, WH, B4)),
+         TypeError, "needs the cache that lstm_step_forward returned"),
+    Case("layers.lstm.lstm_step_backward", "dc of another shape",
+         lambda: lstm.lstm_step_backward(HS, np.zeros((N, 5)),
+                                         _cache(lstm.lstm_step_forward, X2, HS, HS, WX, WH, B4)),
+         ValueError, "(dc): dout has shape (2, 5)"),
+    Case("layers.lstm.lstm_forward", "time-major x (T, N, D)",
+         lambda: lstm.lstm_forward(X3.transpose(1, 0, 2), HS, WX, WH, B4), ValueError,
+         "x is batch first"),
+    Case("layers.lstm.lstm_forward", "an empty sequence",
+         lambda: lstm.lstm_forward(np.ones((N, 0, D)), HS, WX, WH, B4), ValueError,
+         "sequence of length 0"),
+    Case("layers.lstm.lstm_forward", "one step, 2-D",
+         lambda: lstm.lstm_forward(X2, HS, WX, WH, B4), ValueError, "(N, T, D)"),
+    Case("layers.lstm.lstm_forward", "x with another D",
+         lambda: lstm.lstm_forward(np.ones((N, T, 3)), HS, WX, WH, B4), ValueError,
+         "D = 3 inputs per step"),
+    Case("layers.lstm.lstm_backward", "one step's cache",
+         lambda: lstm.lstm_backward(np.ones((N, T, H)),
+                                    _cache(lstm.lstm_step_forward, X2, HS, HS, WX, WH, B4)),
+         TypeError, "needs the cache that lstm_forward returned"),
+    Case("layers.lstm.lstm_backward", "dh of one step",
+         lambda: lstm.lstm_backward(HS, _cache(lstm.lstm_forward, X3, HS, WX, WH, B4)),
+         ValueError, "dout has shape (2, 2)"),
+    # --------------------------------------------------------------- attention
+    Case("layers.attention.causal_mask", "T = 0",
+         lambda: attention.causal_mask(0), ValueError, "T must be an int >= 1"),
+    Case("layers.attention.causal_mask", "T as a float",
+         lambda: attention.causal_mask(3.0), TypeError, "T must be an int"),
+    Case("layers.attention.attention_forward", "q and k of different d",
+         lambda: attention.attention_forward(np.ones((3, 4)), np.ones((3, 2)), np.ones((3, 2))),
+         ValueError, "q and k need the same d"),
+    Case("layers.attention.attention_forward", "one vector",
+         lambda: attention.attention_forward(np.ones(4), np.ones(4), np.ones(4)), ValueError,
+         "needs q (..., T_q, d)"),
+    Case("layers.attention.attention_forward", "a mask of 0/1 floats",
+         lambda: attention.attention_forward(X2, X2, X2, mask=np.ones((N, N))), TypeError,
+         "mask must be an array of booleans"),
+    Case("layers.attention.attention_forward", "a row all masked",
+         lambda: attention.attention_forward(X2, X2, X2, mask=np.array([[True, True],
+                                                                        [False, False]])),
+         ValueError, "a row all False"),
+    Case("layers.attention.attention_forward", "a mask of the wrong size",
+         lambda: attention.attention_forward(X2, X2, X2, mask=np.ones((3, 3), bool)), ValueError,
+         "does not broadcast"),
+    Case("layers.attention.attention_forward", "causal with fewer keys",
+         lambda: attention.attention_forward(np.ones((3, 2)), np.ones((2, 2)), np.ones((2, 2)),
+                                             causal=True), ValueError, "needs T_q = T_k"),
+    Case("layers.attention.attention_forward", "scale = 0",
+         lambda: attention.attention_forward(X2, X2, X2, scale=0), ValueError,
+         "scale must be a positive number"),
+    Case("layers.attention.attention_backward", "the multi-head cache",
+         lambda: attention.attention_backward(
+             X3, _cache(attention.multihead_attention_forward, X3, WD, WD, WD, WD, 2)),
+         TypeError, "needs the cache that attention_forward returned"),
+    Case("layers.attention.attention_backward", "dout of the scores' shape",
+         lambda: attention.attention_backward(
+             np.ones((N, N)), _cache(attention.attention_forward, X2, X2, np.ones((N, 3)))),
+         ValueError, "dout has shape (2, 2), but the output had shape (2, 3)"),
+    Case("layers.attention.multihead_attention_forward", "heads that do not divide D",
+         lambda: attention.multihead_attention_forward(X3, WD, WD, WD, WD, 3), ValueError,
+         "n_heads = 3 does not divide D = 4"),
+    Case("layers.attention.multihead_attention_forward", "Wo of another size",
+         lambda: attention.multihead_attention_forward(X3, WD, WD, WD, np.eye(3), 2), ValueError,
+         "Wo has shape (3, 3)"),
+    Case("layers.attention.multihead_attention_forward", "n_heads as a float",
+         lambda: attention.multihead_attention_forward(X3, WD, WD, WD, WD, 2.0), TypeError,
+         "n_heads must be an int"),
+    Case("layers.attention.multihead_attention_forward", "a batch of vectors, 2-D",
+         lambda: attention.multihead_attention_forward(X2, WD, WD, WD, WD, 2), ValueError,
+         "needs x of shape (N, T, D)"),
+    Case("layers.attention.multihead_attention_backward", "the single-head cache",
+         lambda: attention.multihead_attention_backward(
+             X2, _cache(attention.attention_forward, X2, X2, X2)),
+         TypeError, "needs the cache that multihead_attention_forward returned"),
+    Case("layers.attention.multihead_attention_backward", "dout of one sequence",
+         lambda: attention.multihead_attention_backward(
+             X3[0], _cache(attention.multihead_attention_forward, X3, WD, WD, WD, WD, 2)),
+         ValueError, "dout has shape (3, 4)"),
+    # ------------------------------------------------------------- transformer
+    Case("layers.transformer.transformer_block_forward", "params as a list",
+         lambda: transformer.transformer_block_forward(X3, [WD], 2), TypeError,
+         "params must be a dict"),
+    Case("layers.transformer.transformer_block_forward", "a parameter missing",
+         lambda: transformer.transformer_block_forward(
+             X3, {k: v for k, v in _block_params().items() if k != "b2"}, 2), ValueError,
+         "params lacks b2"),
+    Case("layers.transformer.transformer_block_forward", "W1 of the wrong shape",
+         lambda: transformer.transformer_block_forward(X3, _block_params(W1=np.ones((3, 5))), 2),
+         ValueError, "inner dimensions"),
+    Case("layers.transformer.transformer_block_forward", "residual as None",
+         lambda: transformer.transformer_block_forward(X3, _block_params(), 2, residual=None),
+         TypeError, "residual must be True or False"),
+    Case("layers.transformer.transformer_block_backward", "the attention cache",
+         lambda: transformer.transformer_block_backward(
+             X3, _cache(attention.multihead_attention_forward, X3, WD, WD, WD, WD, 2)),
+         TypeError, "needs the cache that transformer_block_forward returned"),
+    Case("layers.transformer.transformer_block_backward", "dout of another shape",
+         lambda: transformer.transformer_block_backward(
+             X2, _cache(transformer.transformer_block_forward, X3, _block_params(), 2)),
+         ValueError, "dout has shape (2, 4)"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+def test_bad_input_is_refused_clearly(case: Case) -> None:
+    check(case)
