@@ -7,6 +7,7 @@ import pytest
 from bad_inputs import Case, check, ids
 
 from backprop_course.layers import attention, dropout, layernorm, lstm, transformer
+from backprop_course.symbolic import modern_layers
 
 N, T, D, H = 2, 3, 4, 2
 X2, X3 = np.ones((N, D)), np.arange(N * T * D, dtype=float).reshape(N, T, D) % 5
@@ -188,6 +189,15 @@ CASES = [
          lambda: transformer.transformer_block_backward(
              X2, _cache(transformer.transformer_block_forward, X3, _block_params(), 2)),
          ValueError, "dout has shape (2, 4)"),
+    # ----------------------------------------------------- symbolic derivations
+    Case("symbolic.modern_layers.lstm_step", "no hidden units",
+         lambda: modern_layers.lstm_step(1, 0), ValueError, "H must be a positive int"),
+    Case("symbolic.modern_layers.lstm_step", "D as a string",
+         lambda: modern_layers.lstm_step("2"), ValueError, "D must be a positive int"),
+    Case("symbolic.modern_layers.layer_norm", "D = 1.5",
+         lambda: modern_layers.layer_norm(1.5), ValueError, "D must be a positive int"),
+    Case("symbolic.modern_layers.softmax_jacobian", "n = 0",
+         lambda: modern_layers.softmax_jacobian(0), ValueError, "n must be a positive int"),
 ]
 
 
