@@ -34,6 +34,7 @@ symbolic    SymPy derivations shared by the chapters and the tests
 viz         figures shared by the chapters (imported on first use: it loads matplotlib)
 source      show_source: the package's own code, as the chapters print it
 checks      the argument checks the modules share
+texts       a small public-domain text and a character codec (chapter 14)
 experiments reproductions of published experiments: experiments.paper1986 (chapter 9)
 exercises   checkers for the exercises
 """
@@ -63,6 +64,7 @@ from . import (
     source,
     symbolic,
     tensor,
+    texts,
     train,
 )
 from .gradcheck import GradcheckReport, below, numerical_gradient, rel_error
@@ -104,6 +106,7 @@ __all__ = [
     "source",
     "experiments",
     "exercises",
+    "texts",
 ]
 
 
