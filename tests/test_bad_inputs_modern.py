@@ -7,6 +7,7 @@ import pytest
 from bad_inputs import Case, check, ids
 
 from backprop_course import nn_attention, nn_blocks, texts
+from backprop_course.experiments import char_transformer
 from backprop_course.layers import attention, dropout, layernorm, lstm, transformer
 from backprop_course.symbolic import modern_layers
 
@@ -260,6 +261,28 @@ CASES = [
     Case("texts.random_windows", "a float seed",
          lambda: texts.random_windows(np.arange(9), 3, 2, rng=1.5), TypeError,
          "rng must be a seed"),
+    # ------------------------------------------------ experiments.char_transformer
+    Case("experiments.char_transformer.train", "a negative number of steps",
+         lambda: char_transformer.train(-1), ValueError, "steps must be an int >= 0"),
+    Case("experiments.char_transformer.train", "lr as a string",
+         lambda: char_transformer.train(0, lr="3e-3"), TypeError, "lr must be a positive number"),
+    Case("experiments.char_transformer.train", "residual as 1",
+         lambda: char_transformer.train(0, residual=1), TypeError,
+         "residual must be True or False"),
+    Case("experiments.char_transformer.block_gradient_norms", "a TransformerBlock",
+         lambda: char_transformer.block_gradient_norms(nn_attention.TransformerBlock(4, 2)),
+         TypeError, "needs a CharTransformer"),
+    Case("experiments.char_transformer.load_results", "a file that is not there",
+         lambda: char_transformer.load_results("/nonexistent/results.json"), FileNotFoundError,
+         "no results file"),
+    Case("experiments.char_transformer.load_results", "a file that is not the results",
+         lambda: char_transformer.load_results(texts.SONNETS_FILE), ValueError,
+         "not a char_transformer results file"),
+    Case("experiments.char_transformer.regenerate", "a folder",
+         lambda: char_transformer.regenerate(texts.SONNETS_FILE.parent), IsADirectoryError,
+         "is a directory"),
+    Case("experiments.char_transformer.regenerate", "a path as a number",
+         lambda: char_transformer.regenerate(3), TypeError, "path must be a file path"),
     # ----------------------------------------------------- symbolic derivations
     Case("symbolic.modern_layers.lstm_step", "no hidden units",
          lambda: modern_layers.lstm_step(1, 0), ValueError, "H must be a positive int"),
