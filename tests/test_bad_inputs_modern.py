@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from bad_inputs import Case, check, ids
 
-from backprop_course import nn_attention, nn_blocks, texts
+from backprop_course import nn_attention, nn_blocks, optim, texts
 from backprop_course.experiments import char_transformer
 from backprop_course.layers import (
     attention,
@@ -18,6 +18,7 @@ from backprop_course.layers import (
     words,
 )
 from backprop_course.symbolic import modern_layers
+from backprop_course.tensor import Tensor
 
 N, T, D, H = 2, 3, 4, 2
 X2, X3 = np.ones((N, D)), np.arange(N * T * D, dtype=float).reshape(N, T, D) % 5
@@ -389,6 +390,15 @@ CASES = [
          "is a directory"),
     Case("experiments.char_transformer.regenerate", "a path as a number",
          lambda: char_transformer.regenerate(3), TypeError, "path must be a file path"),
+    # -------------------------------------------------------------------- RMSprop
+    Case("optim.RMSprop", "alpha = 1", lambda: optim.RMSprop([Tensor(np.ones(2), True)],
+                                                             alpha=1.0),
+         ValueError, "alpha must be a number in [0, 1)"),
+    Case("optim.RMSprop", "lr as a string", lambda: optim.RMSprop([Tensor(np.ones(2), True)],
+                                                                  lr="0.01"),
+         TypeError, "lr must be a positive number"),
+    Case("optim.RMSprop", "the model instead of its parameters",
+         lambda: optim.RMSprop(nn_blocks.LayerNorm(3)), TypeError, "needs model.parameters()"),
     # ----------------------------------------------------- symbolic derivations
     Case("symbolic.modern_layers.lstm_step", "no hidden units",
          lambda: modern_layers.lstm_step(1, 0), ValueError, "H must be a positive int"),
