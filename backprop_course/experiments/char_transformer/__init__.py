@@ -1,12 +1,12 @@
 """A tiny character-level transformer trained on Shakespeare's Sonnets (chapter 14).
 
 :func:`train` trains a :class:`~backprop_course.nn_attention.CharTransformer` with Adam on
-random windows of :func:`backprop_course.texts.sonnets`, single-threaded (the matrices are
-small: BLAS threads would only add synchronisation), and returns a :class:`Run` with the
+random windows of :func:`backprop_course.texts.sonnets`, with one BLAS thread (the matrices
+are small, so more threads gain little), and returns a :class:`Run` with the
 loss at every step and the gradient norm of every block. The chapter trains a short run
 itself; a longer run is cached in ``char_transformer_results.json`` beside this package and
 read with :func:`load_results` (``python -m backprop_course.experiments.char_transformer
---regenerate`` makes it again, in about a minute).
+--regenerate`` makes it again, in a few minutes on two cores).
 """
 
 from __future__ import annotations
