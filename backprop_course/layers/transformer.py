@@ -35,7 +35,7 @@ TRANSFORMER_PARAMETERS = {
     "ln2_gamma": "(D,)", "ln2_beta": "(D,)",
     "W1": "(D, F)", "b1": "(F,)", "W2": "(F, D)", "b2": "(D,)",
 }
-"""The parameters of a block, by name, with their shapes (F: the MLP's hidden width)."""
+"""The parameters of a block, by name, with their shapes (F is the MLP's hidden width)."""
 
 
 def _params(params: Any, where: str) -> dict[str, np.ndarray]:
