@@ -35,6 +35,7 @@ viz         figures shared by the chapters (imported on first use: it loads matp
 source      show_source: the package's own code, as the chapters print it
 checks      the argument checks the modules share
 numerics    the logistic sigmoid in its two stable forms, shared by the modules
+texts       a small public-domain text and a character codec (chapter 14)
 experiments reproductions of published experiments: experiments.paper1986 (chapter 9)
 exercises   checkers for the exercises
 """
@@ -65,6 +66,7 @@ from . import (
     source,
     symbolic,
     tensor,
+    texts,
     train,
 )
 from .gradcheck import GradcheckReport, below, numerical_gradient, rel_error
@@ -107,6 +109,7 @@ __all__ = [
     "numerics",
     "experiments",
     "exercises",
+    "texts",
 ]
 
 

@@ -350,3 +350,9 @@ class MLP(Sequential):
                 layers.append(_ACTIVATIONS[output_activation]())
         super().__init__(*layers)
         self.sizes = sizes
+
+
+# ----------------------------------------------------------- chapter 14's modules
+# Defined in nn_blocks and nn_attention (which import Module from here); bc.nn.X for each.
+from .nn_attention import CharTransformer, MultiHeadAttention, TransformerBlock  # noqa: E402, F401
+from .nn_blocks import LSTM, Dropout, Embedding, LayerNorm, Modes  # noqa: E402, F401

@@ -16,7 +16,7 @@ from .checks import positive_number as _positive_number
 from .checks import real_number as _real_number
 from .tensor import Tensor
 
-__all__ = ["Optimizer", "SGD", "Adam", "parameter_list"]
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "parameter_list"]
 
 
 def parameter_list(params: Any, where: str = "parameter_list", *,
@@ -219,3 +219,39 @@ class Adam(Optimizer):
             v *= self.beta2
             v += (1.0 - self.beta2) * g * g
             p.data -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Tieleman & Hinton 2012): each weight's step divided by a running RMS of its
+    gradient.
+
+    ``v ← α v + (1-α) g²`` and ``w ← w - lr · g / (√v + eps)``, as PyTorch's
+    ``optim.RMSprop`` (without momentum) and CS231n's ``rmsprop`` (whose ``decay_rate`` is
+    ``alpha``). Adam without the momentum and the bias correction.
+
+    Raises
+    ------
+    TypeError
+        As :class:`Optimizer`, or if ``lr``, ``alpha`` or ``eps`` is not a number.
+    ValueError
+        As :class:`Optimizer`, or if ``lr`` or ``eps`` is not a positive finite number, or
+        ``alpha`` is outside [0, 1).
+    """
+
+    def __init__(
+        self, params: Iterable[Tensor], lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8
+    ) -> None:
+        super().__init__(params)
+        self.lr = _positive_number(lr, "lr", "RMSprop")
+        self.eps = _positive_number(eps, "eps", "RMSprop")
+        self.alpha = _real_number(alpha, "alpha", "a number in [0, 1)",
+                                  lambda v: 0.0 <= v < 1.0, "RMSprop")
+        self.v = [np.zeros_like(p.data) for p in self.params]
+
+    def step(self) -> None:
+        for p, v, g in zip(self.params, self.v, self._grads(), strict=True):
+            if g is None:
+                continue
+            v *= self.alpha
+            v += (1.0 - self.alpha) * g * g  # running mean of g²
+            p.data -= self.lr * g / (np.sqrt(v) + self.eps)

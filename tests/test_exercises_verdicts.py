@@ -48,7 +48,7 @@ def _rerun_line(message: str) -> re.Match:
 
 
 def test_every_exercise_has_a_nudge_that_is_not_its_hint() -> None:
-    assert len(EXERCISES) == 49
+    assert len(EXERCISES) == 52
     for name, ex in EXERCISES.items():
         assert ex.nudge.strip(), name
         assert ex.nudge.strip() != ex.hint.strip(), name

@@ -64,6 +64,7 @@ CHAPTER_MODULES = (
     "when_backprop_struggles",
     "beyond_dense",
     "modern_frameworks",
+    "modern_architectures",
 )
 """The modules that set exercises, one per chapter, named after the chapter's notebook
 (``book/03_computational_graphs.ipynb``: ``computational_graphs``). Each gives its chapter's

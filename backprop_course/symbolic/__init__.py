@@ -21,6 +21,7 @@ module                      what it derives                                    c
 ``symbolic.single_neuron``  one sigmoid neuron, factor by factor               2
 ``symbolic.dense``          a dense network, batch first, and its loss         5
 ``symbolic.losses``         softmax, cross-entropy, binary cross-entropy, MSE  6, 10
+``symbolic.modern_layers``  an LSTM step, layer norm, the softmax Jacobian     14
 ==========================  =================================================  ========
 """
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 from .dense import DenseNetwork, dense_network
 from .helpers import lambdify, partial, sigmoid
 from .losses import binary_cross_entropy, cross_entropy, mean_squared_error, softmax
+from .modern_layers import layer_norm, lstm_step, softmax_jacobian
 from .regression import LeastSquares, least_squares
 from .single_neuron import Neuron, neuron
 
@@ -38,4 +40,5 @@ __all__ = [
     "Neuron", "neuron",  # single_neuron, chapter 2
     "DenseNetwork", "dense_network",  # dense, chapter 5
     "softmax", "cross_entropy", "binary_cross_entropy", "mean_squared_error",  # losses, ch. 6
+    "lstm_step", "layer_norm", "softmax_jacobian",  # modern_layers, chapter 14
 ]
