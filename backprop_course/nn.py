@@ -25,11 +25,15 @@ import numpy as np
 from . import init as initialisers
 from .checks import choice as _choice
 from .checks import describe as _describe
+from .checks import flag as _flag
 from .checks import int_at_least as _int_at_least
 from .graph import rule
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Module", "linear", "Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP"]
+# and chapter 14's modules, defined in nn_blocks and nn_attention (imported at the end):
+__all__ += ["Dropout", "LayerNorm", "Embedding", "LSTM"]
+__all__ += ["MultiHeadAttention", "TransformerBlock", "CharTransformer"]
 
 
 def _as_tensors(x: Any, W: Any, b: Any) -> tuple[Tensor, Tensor, Tensor | None]:
@@ -115,7 +119,44 @@ class Module:
     Subclasses set their parameters (Tensors with ``requires_grad=True``) and
     sub-modules as attributes and define ``forward``. ``parameters()`` finds them
     all, in the order they were assigned.
+
+    Like PyTorch's modules, a module is in training mode (``training`` is True) until
+    ``eval()`` switches it, and every module inside it, to evaluation mode; ``train()``
+    switches them back. Only modules whose forward pass differs between the two (dropout,
+    chapter 14) look at the flag.
     """
+
+    training: bool = True
+
+    def modules(self) -> list[Module]:
+        """This module and every module it holds (in attributes, lists and tuples), each once."""
+        found: list[Module] = []
+        seen: set[int] = set()
+        stack: list[Any] = [self]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, Module):
+                if id(obj) not in seen:
+                    seen.add(id(obj))
+                    found.append(obj)
+                    stack.extend(reversed(list(vars(obj).values())))
+            elif isinstance(obj, list | tuple):
+                stack.extend(reversed(obj))
+        return found
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (``mode=True``) or evaluation mode, for this module and all inside it.
+
+        Returns the module, so that ``model = MLP(...).eval()`` works.
+        """
+        mode = _flag(mode, f"{type(self).__name__}.train: mode")
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode (``train(False)``): dropout passes its input through unchanged."""
+        return self.train(False)
 
     def forward(self, *args: Any) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
@@ -355,4 +396,4 @@ class MLP(Sequential):
 # ----------------------------------------------------------- chapter 14's modules
 # Defined in nn_blocks and nn_attention (which import Module from here); bc.nn.X for each.
 from .nn_attention import CharTransformer, MultiHeadAttention, TransformerBlock  # noqa: E402, F401
-from .nn_blocks import LSTM, Dropout, Embedding, LayerNorm, Modes  # noqa: E402, F401
+from .nn_blocks import LSTM, Dropout, Embedding, LayerNorm  # noqa: E402, F401

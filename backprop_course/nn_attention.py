@@ -21,15 +21,15 @@ from .checks import real_number as _real_number
 from .layers.attention import causal_mask
 from .losses import cross_entropy
 from .nn import Linear, Module
-from .nn_blocks import Dropout, Embedding, LayerNorm, Modes, _tensor
-from .tensor import Tensor, no_grad
+from .nn_blocks import Dropout, Embedding, LayerNorm
+from .tensor import Tensor, as_tensor, no_grad
 
 __all__ = ["MultiHeadAttention", "TransformerBlock", "CharTransformer"]
 
 _MASKED = -1e9  # added to a masked score: exp(-1e9 - max) is exactly 0 in float64
 
 
-class MultiHeadAttention(Modes, Module):
+class MultiHeadAttention(Module):
     """Multi-head self-attention without biases, ``concat(heads) Wo``.
 
     Each head attends with its slice of ``x Wq``, ``x Wk``, ``x Wv`` and the scale
@@ -74,7 +74,7 @@ class MultiHeadAttention(Modes, Module):
         self.weights: np.ndarray | None = None
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        x = _tensor(x, "MultiHeadAttention")
+        x = as_tensor(x, "MultiHeadAttention", "input")
         if x.ndim != 3 or x.shape[2] != self.D:
             raise ValueError(f"{self!r} expects x of shape (N, T, {self.D}), got {x.shape}")
         N, T, D = x.shape
@@ -96,7 +96,7 @@ class MultiHeadAttention(Modes, Module):
         return f"MultiHeadAttention({self.D}, n_heads={self.n_heads}, causal={self.causal})"
 
 
-class TransformerBlock(Modes, Module):
+class TransformerBlock(Module):
     """A pre-norm transformer block: ``r = x + MHA(LN₁(x))``, ``out = r + MLP(LN₂(r))``.
 
     ``MLP(u) = relu(u W₁ + b₁) W₂ + b₂`` applied at every position, with dropout after
@@ -143,7 +143,7 @@ class TransformerBlock(Modes, Module):
         self.drop = Dropout(dropout, rng=gen)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        x = _tensor(x, "TransformerBlock")
+        x = as_tensor(x, "TransformerBlock", "input")
         a = self.drop(self.attn(self.ln1(x)))
         r = x + a if self.residual else a
         N, T, D = r.shape
@@ -164,7 +164,7 @@ class TransformerBlock(Modes, Module):
                 f"residual={self.residual})")
 
 
-class CharTransformer(Modes, Module):
+class CharTransformer(Module):
     """A small GPT-style character model: embeddings, transformer blocks, a read-out.
 
     ``logits = head(LN(blocks(tok[idx] + pos[:T])))``, shape (N, T, V): at every position
@@ -244,7 +244,7 @@ class CharTransformer(Modes, Module):
                 logits = self(window).data[0, -1] / temperature
                 p = np.exp(logits - logits.max())
                 ids.append(int(np.searchsorted(np.cumsum(p / p.sum()), gen.random())))
-        Modes.train(self, was_training)
+        self.train(was_training)
         return np.array(ids)
 
     def __repr__(self) -> str:

@@ -7,11 +7,8 @@ Every module is composed from existing :class:`~backprop_course.tensor.Tensor` o
 :mod:`backprop_course.layers` compute the same functions by hand; chapter 14 and the tests
 check that the two agree.
 
-**Modes.** :class:`Modes` gives a module PyTorch's ``train()`` / ``eval()`` and its
-``training`` flag, and sets the flag on every sub-module it holds, the course's own
-``nn.Linear`` and ``nn.Sequential`` included. ``nn.Module`` itself has no modes yet (one
-line would adopt them: ``class Module(Modes)``); until then, call ``train()`` and
-``eval()`` on a chapter 14 module, or ``Modes.eval(model)`` on any module.
+**Modes.** Every :class:`~backprop_course.nn.Module` has PyTorch's ``train()`` /
+``eval()`` and ``training`` flag; ``Dropout`` is the module here that looks at it.
 """
 
 from __future__ import annotations
@@ -21,67 +18,17 @@ from typing import Any
 import numpy as np
 
 from . import init as initialisers
-from .checks import flag as _flag
 from .checks import int_at_least as _int_at_least
 from .checks import positive_number as _positive_number
 from .checks import real_number as _real_number
 from .nn import Module
 from .ops.shape import scatter_add
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 
-__all__ = ["Modes", "Dropout", "LayerNorm", "Embedding", "LSTM"]
-
-
-def modules(root: Any) -> list[Module]:
-    """``root`` and every module it holds (in attributes, lists and tuples), each once."""
-    found: list[Module] = []
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, Module):
-            if id(obj) in seen:
-                continue
-            seen.add(id(obj))
-            found.append(obj)
-            stack.extend(reversed(list(vars(obj).values())))
-        elif isinstance(obj, list | tuple):
-            stack.extend(reversed(obj))
-    return found
+__all__ = ["Dropout", "LayerNorm", "Embedding", "LSTM"]
 
 
-class Modes:
-    """PyTorch's training and evaluation modes: ``train()``, ``eval()``, ``training``.
-
-    A module starts in training mode. ``model.eval()`` switches it and every module inside
-    it to evaluation mode (dropout off); ``model.train()`` switches them back. Both return
-    the module, so that ``model = Model().eval()`` works.
-    """
-
-    training: bool = True
-
-    def train(self, mode: bool = True) -> Any:
-        """Set training mode (``mode=True``) or evaluation mode on this module and its parts."""
-        mode = _flag(mode, "train: mode")
-        for module in modules(self):
-            module.training = mode
-        return self
-
-    def eval(self) -> Any:
-        """Evaluation mode, ``train(False)``."""
-        return Modes.train(self, False)  # works unbound too: Modes.eval(any_module)
-
-
-def _tensor(x: Any, where: str) -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    try:
-        return Tensor(x)
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"{where} got a bad input: {err}") from None
-
-
-class Dropout(Modes, Module):
+class Dropout(Module):
     """Inverted dropout: in training mode, zero each entry with probability ``p`` and divide
     the rest by ``1 - p``; in evaluation mode, the identity.
 
@@ -109,7 +56,7 @@ class Dropout(Modes, Module):
         self.rng = initialisers.as_rng(rng)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        x = _tensor(x, "Dropout")
+        x = as_tensor(x, "Dropout", "input")
         if not self.training or self.p == 0.0:
             return x
         mask = (self.rng.random(x.shape) >= self.p) / (1.0 - self.p)
@@ -119,7 +66,7 @@ class Dropout(Modes, Module):
         return f"Dropout(p={self.p})"
 
 
-class LayerNorm(Modes, Module):
+class LayerNorm(Module):
     """Layer normalisation over the last axis, ``γ (x - μ)/√(var + eps) + β`` per example.
 
     Built from Tensor operations (mean, subtract, square, mean, power, multiply, add), so
@@ -146,7 +93,7 @@ class LayerNorm(Modes, Module):
         self.beta = Tensor(np.zeros(self.D), requires_grad=True)
 
     def forward(self, x: Tensor | np.ndarray) -> Tensor:
-        x = _tensor(x, "LayerNorm")
+        x = as_tensor(x, "LayerNorm", "input")
         if x.ndim == 0 or x.shape[-1] != self.D:
             raise ValueError(f"{self!r} expects inputs of shape (..., {self.D}), got {x.shape}")
         centred = x - x.mean(axis=-1, keepdims=True)
@@ -157,7 +104,7 @@ class LayerNorm(Modes, Module):
         return f"LayerNorm({self.D})"
 
 
-class Embedding(Modes, Module):
+class Embedding(Module):
     """A table of ``V`` learned vectors of size ``D``: ``emb(idx)`` is ``W[idx]``.
 
     Indexing is the engine's gather; its backward pass adds each row's gradient into the
@@ -198,7 +145,7 @@ class Embedding(Modes, Module):
         return f"Embedding({self.V}, {self.D})"
 
 
-class LSTM(Modes, Module):
+class LSTM(Module):
     """An LSTM layer over batch-first sequences, built from Tensor operations.
 
     The same cell as :func:`~backprop_course.layers.lstm.lstm_forward`: gates i, f, o, g
@@ -232,13 +179,13 @@ class LSTM(Modes, Module):
         self.b = Tensor(np.zeros(4 * H), requires_grad=True)
 
     def forward(self, x: Tensor | np.ndarray, h0: Tensor | np.ndarray | None = None) -> tuple:
-        x = _tensor(x, "LSTM")
+        x = as_tensor(x, "LSTM", "input")
         D, H = self.input_size, self.hidden_size
         if x.ndim != 3 or x.shape[2] != D or x.shape[1] == 0:
             raise ValueError(f"{self!r} expects x of shape (N, T, {D}) with T >= 1, got "
                              f"{x.shape}")
         N, T, _ = x.shape
-        h = Tensor(np.zeros((N, H))) if h0 is None else _tensor(h0, "LSTM (h0)")
+        h = Tensor(np.zeros((N, H))) if h0 is None else as_tensor(h0, "LSTM", "h0")
         if h.shape != (N, H):
             raise ValueError(f"{self!r}: h0 has shape {h.shape}, expected ({N}, {H})")
         c = Tensor(np.zeros((N, H)))

@@ -389,6 +389,8 @@ CASES = [
     Case("nn.MLP", "init=''",
          lambda: nn.MLP([3, 4], init=""), ValueError, "unknown init ''"),
     # ------------------------------------------------------------------------- optim
+    Case("nn.Module.train", "a string as the mode",
+         lambda: nn.MLP([2, 3]).train("eval"), TypeError, "MLP.train: mode"),
     Case("optim.parameter_list", "the model instead of its parameters",
          lambda: optim.parameter_list(nn.Linear(2, 1), "clip"), TypeError,
          "needs model.parameters()"),

@@ -87,3 +87,13 @@ def test_bad_inputs() -> None:
         nn.Sequential(nn.Linear(2, 2), "relu")
     with pytest.raises(NotImplementedError):
         nn.Module()(1)
+
+
+def test_every_module_has_train_and_eval_modes_that_reach_its_layers() -> None:
+    model = nn.MLP([3, 4, 2], rng=0)
+    assert model.training and all(m.training for m in model.modules())
+    assert len(model.modules()) == 4  # the MLP, Linear, ReLU, Linear
+    assert model.eval() is model and not any(m.training for m in model.modules())
+    assert model.train() is model and all(m.training for m in model.modules())
+    with pytest.raises(TypeError, match="mode"):
+        model.train("no")  # a string would otherwise count as true

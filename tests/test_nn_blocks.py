@@ -132,13 +132,12 @@ def test_train_and_eval_reach_every_module_inside() -> None:
     model = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5))
     block.extra = model  # a Sequential from nn, held by a chapter 14 module
     block.eval()
-    from backprop_course.nn_blocks import modules
-    every = modules(block)
+    every = block.modules()
     assert len(every) >= 9 and all(m.training is False for m in every)
     assert model.layers[1].training is False and block.fc1.training is False
     block.train()
-    assert all(m.training is True for m in modules(block))
-    nn.Modes.eval(model)  # any module, the course's Sequential included
+    assert all(m.training is True for m in block.modules())
+    assert model.eval() is model  # any module, the course's Sequential included
     assert model.layers[1].training is False and model.training is False
     x = np.ones((2, 3, 4))
     np.testing.assert_array_equal(block.eval()(x).data, block(x).data)  # deterministic in eval
