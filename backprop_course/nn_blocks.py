@@ -22,7 +22,7 @@ from .checks import int_at_least as _int_at_least
 from .checks import positive_number as _positive_number
 from .checks import real_number as _real_number
 from .nn import Module
-from .ops.shape import scatter_add
+from .ops.shape import stack
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Dropout", "LayerNorm", "Embedding", "LSTM"]
@@ -189,16 +189,15 @@ class LSTM(Module):
         if h.shape != (N, H):
             raise ValueError(f"{self!r}: h0 has shape {h.shape}, expected ({N}, {H})")
         c = Tensor(np.zeros((N, H)))
-        hs = None
+        hs = []
         for t in range(T):
             a = x[:, t] @ self.Wx + h @ self.Wh + self.b  # (N, 4H): the four gates' inputs
             i, f = a[:, :H].sigmoid(), a[:, H:2 * H].sigmoid()
             o, g = a[:, 2 * H:3 * H].sigmoid(), a[:, 3 * H:].tanh()
             c = f * c + i * g  # the additive path
             h = o * c.tanh()
-            placed = scatter_add(h, (slice(None), t), (N, T, H))  # h_t into column t
-            hs = placed if hs is None else hs + placed
-        return hs, (h, c)
+            hs.append(h)
+        return stack(hs, axis=1), (h, c)  # (N, T, H): h_t in column t
 
     def __repr__(self) -> str:
         return f"LSTM({self.input_size}, {self.hidden_size})"

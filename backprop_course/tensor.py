@@ -35,9 +35,10 @@ from .ops.elementwise import Elementwise
 from .ops.matmul import MatMul
 from .ops.reductions import Reductions
 from .ops.shape import Shape
+from .ops.shape import stack as stack  # torch.stack
 from .saved import BackwardError, check_saved, stamps
 
-__all__ = ["Tensor", "no_grad", "as_tensor"]
+__all__ = ["Tensor", "no_grad", "as_tensor", "stack"]
 # Also importable from here, as before the engine was split: BackwardError, check_saved
 # (from backprop_course.saved), unbroadcast (ops.broadcast), OUT (graph).
 

@@ -68,6 +68,17 @@ H = np.array([[2.0, 0.0], [0.0, 3.0]])
 
 CASES = [
     # ------------------------------------------------------------------ tensor.Tensor
+    Case("ops.shape.stack", "an empty list", lambda: tensor.stack([]), ValueError,
+         "at least one tensor"),
+    Case("ops.shape.stack", "tensors of different shapes",
+         lambda: tensor.stack([Tensor([1.0, 2.0]), Tensor([1.0])]), ValueError,
+         "entry 1 has shape (1,)"),
+    Case("ops.shape.stack", "an array among the tensors",
+         lambda: tensor.stack([Tensor([1.0]), np.ones(1)]), TypeError, "entry 1 is"),
+    Case("ops.shape.stack", "one Tensor instead of a list",
+         lambda: tensor.stack(Tensor([1.0, 2.0])), TypeError, "a list or tuple of Tensors"),
+    Case("ops.shape.stack", "an axis past the new dimensions",
+         lambda: tensor.stack([Tensor([1.0])], axis=2), ValueError, "out of range"),
     Case("tensor.as_tensor", "strings, named by the caller's argument",
          lambda: tensor.as_tensor(["a"], "mse", "pred"), TypeError, "mse got a bad pred"),
     Case("tensor.as_tensor", "a NaN", lambda: tensor.as_tensor([float("nan")]), ValueError,

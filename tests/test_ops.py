@@ -90,6 +90,8 @@ SPECS = {
     "transpose": (lambda a: a.transpose(1, 0, 2), [lambda: normal(2, 3, 4)]),
     "index": (lambda a: a[IDX], [lambda: normal(3, 4)]),
     "scatter_add": (lambda a: bc.ops.shape.scatter_add(a, IDX, (3, 4)), [lambda: normal(3, 4)]),
+    "stack": (lambda a, b: bc.tensor.stack([a, b, a], axis=1),
+              [lambda: normal(3, 2), lambda: normal(3, 2)]),
     "linear": (nn.linear, [lambda: normal(5, 3), lambda: normal(3, 2), lambda: normal(2)]),
     "cross_entropy": (lambda z: losses.cross_entropy(z, np.array([0, 2, 1])),
                       [lambda: normal(3, 4)]),

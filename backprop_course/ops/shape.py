@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..checks import check_axis
+from ..checks import describe as _describe
 from ..graph import rule
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
-__all__ = ["Shape"]
+__all__ = ["Shape", "stack"]
 
 
 def _frozen_index(index: Any) -> Any:
@@ -71,6 +72,57 @@ def scatter_add(g: Tensor, index: Any, shape: tuple[int, ...]) -> Tensor:
 
         out._backward = _backward
     return out
+
+
+def stack(tensors: list[Tensor] | tuple[Tensor, ...], axis: int = 0) -> Tensor:
+    """Tensors of one shape joined along a new axis ``axis``, as ``np.stack`` and ``torch.stack``.
+
+    ``stack([h_1, ..., h_T], axis=1)`` turns T states of shape (N, H) into one (N, T, H)
+    tensor, one node with T inputs: the backward pass hands input ``i`` the slice ``i`` of
+    the gradient along ``axis`` (stacking only moves numbers, so each input receives
+    exactly the entries that came from it).
+
+    Raises
+    ------
+    TypeError
+        If ``tensors`` is not a list or tuple of Tensors, or ``axis`` is not an int.
+    ValueError
+        If there are no tensors, their shapes differ, or ``axis`` is out of range.
+    """
+    from ..tensor import Tensor  # here, not at the top: tensor.py imports this module
+
+    if not isinstance(tensors, list | tuple):
+        raise TypeError(f"stack needs a list or tuple of Tensors, got {_describe(tensors)}")
+    if not tensors:
+        raise ValueError("stack needs at least one tensor, got an empty list")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"stack: entry {i} is {_describe(t)}, not a Tensor")
+        if t.shape != tensors[0].shape:
+            raise ValueError(
+                f"stack needs tensors of one shape: entry 0 has shape {tensors[0].shape}, "
+                f"entry {i} has shape {t.shape}"
+            )
+    prev = tuple(tensors)
+    axis = check_axis(axis, prev[0].ndim + 1)
+    out = Tensor.from_op(np.stack([t.data for t in prev], axis=axis), prev, "stack",
+                         ctx=(axis,), saved=())
+    if out.requires_grad:
+
+        def _backward(grad: np.ndarray) -> None:
+            for i, t in enumerate(prev):
+                if t.requires_grad:  # d(stack)/d(input i) picks slice i along axis
+                    t.accumulate_grad(np.take(grad, i, axis=axis), owned=True)
+
+        out._backward = _backward
+    return out
+
+
+@rule("stack")
+def _stack_rule(out: Tensor, g: Tensor) -> tuple:
+    (axis,) = out._ctx
+    before = (slice(None),) * axis  # slice i along axis is g[:, ..., :, i]
+    return tuple(g[(*before, i)] if t.requires_grad else None for i, t in enumerate(out._prev))
 
 
 class Shape:
