@@ -83,6 +83,12 @@ def pytest_collection_modifyitems(
     if not needs:
         return
     later = set(needs)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Under pytest-xdist every worker collects every test, but one runs the book's tests
+        # (see pytest_xdist_make_scheduler): that one builds, when its fixture asks, and it
+        # gets them first, so that the build overlaps the other worker's tests.
+        items[:] = needs + [item for item in items if item not in later]
+        return
     items[:] = [item for item in items if item not in later] + needs
     if not os.environ.get(PREBUILT_ENV) and not _BUILDS:
         workdir = config._tmp_path_factory.mktemp("book-build")  # noqa: SLF001
@@ -93,6 +99,26 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     for build in _BUILDS:  # a run stopped early (-x, ^C) must not leave the build behind
         if build.process.poll() is None:
             build.process.kill()
+
+
+BOOK_BUILD_SCOPE = ("tests/browser/", "tests/test_build.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """With ``-n`` (pytest-xdist), send each notebook and each test file to one worker whole.
+
+    A notebook's cells share one kernel, so they must run in order on one worker; the
+    tests that read the built book (``BOOK_BUILD_SCOPE``) go to one worker together, so that
+    the strict build runs once. Everything else is spread file by file.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookAndBookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "the built book" if path.startswith(BOOK_BUILD_SCOPE) else path
+
+    return NotebookAndBookScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
