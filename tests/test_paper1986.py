@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
 import backprop_course as bc
 from backprop_course import sigmoid_nets
@@ -188,9 +189,9 @@ def test_family_trees_with_the_papers_settings_learn_nothing_in_1500_sweeps() ->
 
 # ------------------------------------------------------------ the cache
 def test_the_cache_is_package_data() -> None:
-    config = (ROOT / "pyproject.toml").read_text()
-    section = config.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
-    assert '"backprop_course.experiments" = ["paper1986_results.json"]' in section
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    data = config["tool"]["setuptools"]["package-data"]
+    assert "paper1986_results.json" in data["backprop_course.experiments"]
     assert P.RESULTS_FILE.exists()
 
 
