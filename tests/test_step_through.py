@@ -504,3 +504,20 @@ def test_a_graph_of_ten_thousand_nodes_is_summarised() -> None:
     assert bc.rel_error(view.trace.nodes[0].grad, 1.0001**5000) < 1e-9
     html = view.to_html()
     assert len(html) < 200_000 and "too many to draw" in html
+
+
+def test_a_name_with_an_operator_is_one_factor_in_a_formula() -> None:
+    """Chapter 2 names a − y "a−y": formulas put it in parentheses, ∂L/∂(a−y), so that the
+    name reads as one node; a name already in parentheses is left as it is."""
+    a, y = bc.Value(0.25, label="a"), bc.Value(1.0, label="y")
+    diff = a - y
+    sq = diff**2
+    loss = 0.5 * sq
+    minus_y = diff.children[1]
+    trace = trace_backward(loss, names={"a−y": diff, "−y": minus_y, "(a−y)²": sq, "L": loss,
+                                        "−1": minus_y.children[1]})
+    text = " ".join(line for s in trace.steps for line in s.lines)
+    assert "a−y = a + (−y) = 0.25 + (-1) = -0.75" in text
+    assert "∂L/∂(a−y) = -0.75: complete" in text and "(a−y).grad = -0.75" in text
+    assert "∂((a−y)²)/∂" not in text and "∂L/∂(a−y)² = 0.5" in text
+    assert "∂(y · (−1))/∂(−1) = y = 1 (the other factor)" in text

@@ -22,9 +22,13 @@ Fmt = Callable[[Any], str]  # formats a number or an array at the trace's digits
 
 
 def atom(name: str) -> str:
-    """A node's name as one factor of a formula: ``a−y`` becomes ``(a−y)``."""
-    if any(ch in name for ch in " +−-·*/^@") and not (name[0] == "(" and name[-1] == ")"):
-        return f"({name})"
+    """A node's name as one factor of a formula: ``a−y`` becomes ``(a−y)``, while ``(a−y)²``
+    and ``x1`` stay as they are (no operator outside parentheses)."""
+    depth = 0
+    for ch in name:
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch in " +−-·*/^@":
+            return f"({name})"
     return name
 
 

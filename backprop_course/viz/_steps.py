@@ -219,13 +219,13 @@ def _sent_value(c: Contribution, fmt: Any, local: Any, upstream: str, n: str, op
 
 def _accumulation(n: str, L: str, c: Contribution, fmt: Any, users: str) -> str:
     """The ``+=`` at the receiving node, term by term; ``users`` says who sends its terms."""
+    grad = f"{atom(n)}.grad"
     if not c.added:
-        text = f"{n}.grad stays {fmt(c.after) if c.after is not None else 'empty'} (a term " \
-               "of 0)"
+        text = f"{grad} stays {fmt(c.after) if c.after is not None else 'empty'} (a term of 0)"
     elif c.before is None:
-        text = f"{n}.grad = {fmt(c.after)}"
+        text = f"{grad} = {fmt(c.after)}"
     else:
-        text = f"{n}.grad += {fmt(c.value)}: {fmt(c.before)} + {_paren(fmt(c.value))} = " \
+        text = f"{grad} += {fmt(c.value)}: {fmt(c.before)} + {_paren(fmt(c.value))} = " \
                f"{fmt(c.after)}"
     if c.total == 1:
         return f"{text}, its only contribution: ∂{L}/∂{atom(n)} is complete."
