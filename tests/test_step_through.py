@@ -438,10 +438,12 @@ def test_a_loss_node_names_its_labels_and_n() -> None:
     trace = trace_backward(loss, names={"z": z, "L": loss})
     forward = next(s for s in trace.steps if s.phase == "forward" and s.node == 1)
     assert forward.title == "L = cross_entropy(z, labels [1, 0])"
-    assert "the correct class of each row counted from 0, and N = 2 rows" in forward.lines[1]
+    assert forward.lines[1] == ("L is the mean of the losses of its N = 2 rows; labels "
+                                "[1, 0]: the correct class of each row, counted from 0.")
     assert "a parameter, or any tensor whose gradient you asked for" in trace.steps[0].lines[0]
     (back,) = [s for s in trace.steps if s.phase == "backward"]
-    assert "with labels [1, 0]" in back.lines[1] and "N = 2 rows" in back.lines[1]
+    assert back.lines[1].endswith("for labels [1, 0] and N = 2 rows.")
+    assert back.title == "L = cross_entropy(z, labels [1, 0]) sends a gradient to z"
     p = np.exp(bc.layers.log_softmax(z.data))
     assert bc.rel_error(back.contribution.value, (p - np.eye(3)[[1, 0]]) / 2) < 1e-12
 

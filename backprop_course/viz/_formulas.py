@@ -165,20 +165,18 @@ def dot_coefficients(backward: Callable[..., Any]) -> list[float] | None:
 # --------------------------------------------------------------------- Tensor (arrays)
 
 
-def loss_targets(op: str, out: NodeRecord, fmt: Fmt) -> tuple[str, str]:
-    """What a loss node compares its input with (kept in its ``ctx``): the labels of
-    ``cross_entropy`` (class indices counted from 0) or the targets of
-    ``binary_cross_entropy``, short and with what they mean and the N of the mean;
-    empty for any other node."""
+def loss_targets(op: str, out: NodeRecord, fmt: Fmt) -> tuple[str, str, str]:
+    """What a loss node compares its input with (kept in its ``ctx``), as three phrases: the
+    labels of ``cross_entropy`` or the targets of ``binary_cross_entropy`` ("labels [1, 0]"),
+    what they are, and the N of the mean ("N = 2 rows"); empty for any other node."""
     if op not in ("cross_entropy", "binary_cross_entropy") or not out.ctx:
-        return "", ""
+        return "", "", ""
     y = np.asarray(out.ctx[0])
     if op == "cross_entropy":
-        short = f"labels {array_text(y, lambda v: format(int(v), 'd'))}"
-        return short, (f"{short}, the correct class of each row counted from 0, and "
-                       f"N = {len(y)} rows")
-    short = f"targets {array_text(y, fmt)}"
-    return short, f"{short} and N = {y.size} entries"
+        return (f"labels {array_text(y, lambda v: format(int(v), 'd'))}",
+                "the correct class of each row, counted from 0", f"N = {len(y)} rows")
+    return (f"targets {array_text(y, fmt)}", "the wanted output of each entry",
+            f"N = {y.size} entries")
 
 
 def tensor_local(op: str, out: NodeRecord, inputs: list[NodeRecord], slot: int, fmt: Fmt,
@@ -212,8 +210,8 @@ def tensor_local(op: str, out: NodeRecord, inputs: list[NodeRecord], slot: int, 
         return f"{other.name}ᵀ @ {g}: {_shape(other, True)} @ {_shape(out)} → {_shape(u)}"
     if op.startswith("**"):
         return f"{d} = {op[2:]}·{n}^{_g(float(op[2:]) - 1)}, entry by entry"
-    targets = loss_targets(op, out, fmt)[1]
-    targets = f", with {targets}" if targets else ""
+    short, _, count = loss_targets(op, out, fmt)
+    targets = f", for {short} and {count}" if short else ""
     local = {
         "exp": f"{d} = e^{n} = {o}, entry by entry",
         "log": f"{d} = 1/{n}, entry by entry",
@@ -226,8 +224,8 @@ def tensor_local(op: str, out: NodeRecord, inputs: list[NodeRecord], slot: int, 
         "transpose": f"{g} is transposed back to {_shape(u)}",
         "index": f"{g} goes back to the entries of {n} that were picked, 0 elsewhere",
         "log_softmax": f"{g} − softmax({n}) · (the sum of {g} along the axis)",
-        "cross_entropy": f"(softmax({n}) − onehot(labels)) / N, times {g}: p − y, the mean's "
-                         f"1/N included{targets}",
+        "cross_entropy": f"(softmax({n}) − onehot(labels)) / N, times {g}: p − y with the "
+                         f"mean's 1/N{targets}",
         "binary_cross_entropy": f"(σ({n}) − y) / N, times {g}{targets}",
     }.get(op)
     if local:

@@ -139,22 +139,29 @@ def _forward_step(rec: Recording, node: NodeRecord, fmt: Any) -> Step:
         return Step("forward", node.index, f"{node.name} = {fmt(node.data)}",
                     (f"{node.name}{' is' if rec.kind == 'Value' else ','} {what}.",), sets=sets)
     inputs = [rec.nodes[i] for i in node.inputs]
-    expr = expression(node.op, [n.name for n in inputs], rec.kind == "Tensor")
+    expr = _expression(rec, node, fmt)
     if rec.kind == "Value":
         numbers = forward_numbers(node.op, inputs, fmt)
         body = f"{node.name} = {expr} = " + (f"{numbers} = " if numbers else "") + fmt(node.data)
         lines = (body, f"The operation {node.op!r} records its inputs "
                  f"({', '.join(n.name for n in inputs)}) for the backward pass.")
         return Step("forward", node.index, f"{node.name} = {expr}", lines, sets=sets)
-    short, targets = loss_targets(node.op, node, fmt)
-    if short:  # a loss: what it compares its input with is part of the operation
-        expr = f"{expr[:-1]}, {short})"
     shapes = " and ".join(f"{n.name} {n.shape}" for n in inputs)
     lines = [f"{node.name} = {expr}: from {shapes} to shape {node.shape}."]
-    if targets:
-        lines.append(f"The loss of each row against its {targets}; {node.name} is their mean.")
+    short, meaning, count = loss_targets(node.op, node, fmt)
+    if short:
+        lines.append(f"{node.name} is the mean of the losses of its {count}; {short}: "
+                     f"{meaning}.")
     lines.append(f"{node.name} = {fmt(node.data)}")
     return Step("forward", node.index, f"{node.name} = {expr}", tuple(lines), sets=sets)
+
+
+def _expression(rec: Recording, node: NodeRecord, fmt: Any) -> str:
+    """The operation that made ``node``, of its inputs' names; a loss's labels or targets
+    are part of it, though they are no node: ``cross_entropy(z, labels [1, 0])``."""
+    expr = expression(node.op, [rec.nodes[i].name for i in node.inputs], rec.kind == "Tensor")
+    short = loss_targets(node.op, node, fmt)[0]
+    return f"{expr[:-1]}, {short})" if short else expr
 
 
 _MASKED = ("The gradient sent: predict it below.",
@@ -166,8 +173,7 @@ def _backward_step(rec: Recording, c: Contribution, fmt: Any,
     src, tgt = rec.nodes[c.source], rec.nodes[c.target]
     inputs = [rec.nodes[i] for i in src.inputs]
     o, n, L = src.name, tgt.name, rec.nodes[-1].name
-    expr = expression(src.op, [x.name for x in inputs], rec.kind == "Tensor")
-    title = f"{o} = {expr} sends a gradient to {n}"
+    title = f"{o} = {_expression(rec, src, fmt)} sends a gradient to {n}"
     if c.source == len(rec.nodes) - 1:
         lines = [f"∂{atom(o)}/∂{atom(o)} = {fmt(c.upstream)}, the seed."]
     else:
