@@ -53,7 +53,8 @@ class BackwardTrace:
         Every term the backward pass added, in the engine's order: ``source`` sent
         ``value`` to ``target`` (its input number ``slot``) with ``upstream`` =
         dL/d(source); the target's gradient went from ``before`` to ``after``, its
-        ``count``-th term of ``total``.
+        ``count``-th term of ``total``. ``added`` is False for the 0 an input is sent when
+        the backward function adds nothing into it (a ReLU whose input is <= 0).
     digits : int
         Significant digits of the numbers in the steps' text.
     steps : tuple of Step
