@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
+import numpy as np
 from exercise_suite import standard_exercise_tests
 
 import backprop_course as bc
@@ -167,6 +168,20 @@ def sort_without_visited_set(root: bc.Value) -> list[bc.Value]:
     return order
 
 
+def sent_relu_always_one(node: bc.Value, slot: int) -> float:
+    """A reviewer's wrong answer: the ReLU's slope taken as 1 whatever the sign."""
+    if node.op == "relu":
+        return node.grad * 1.0
+    return sent_gradient(node, slot)
+
+
+def sent_every_power_a_square(node: bc.Value, slot: int) -> float:
+    """A reviewer's wrong answer: every power's exponent hard-coded as 2."""
+    if node.op.startswith("**"):
+        return node.grad * 2 * node.children[slot].data
+    return sent_gradient(node, slot)
+
+
 def by_hand_one_path(a: float, b: float, c: float) -> tuple[float, float, float]:
     t = math.tanh(a * b + c)
     dL_dd = a * (1 - t**2)  # noqa: N806
@@ -210,6 +225,8 @@ WRONG = {
         (lambda node, slot: -sent_gradient(node, slot), "expected"),
         (lambda node, slot: None, "returned None"),
         (lambda node, slot: bc.Value(sent_gradient(node, slot)), "not a Value"),
+        (sent_relu_always_one, "A ReLU whose input is 0 or below sends 0"),
+        (sent_every_power_a_square, "That is the rule of a square"),
     ],
 }
 
@@ -258,3 +275,68 @@ globals().update(standard_exercise_tests(
     3, {name: answers[0] for name, answers in SOLUTIONS.items()}, WRONG,
     {name: answers[1:] for name, answers in SOLUTIONS.items() if answers[1:]},
 ))
+
+
+def test_sent_gradient_is_checked_on_random_graphs_with_the_hard_cases() -> None:
+    """Each trial draws a graph of its own, and every one of them has a power whose exponent
+    is not 2 and a ReLU whose input is negative, both with a gradient that is not 0; every
+    input of every operation gets a step (the inactive ReLU's sends 0)."""
+    from backprop_course.exercises.computational_graphs import _steps_graph
+    from backprop_course.graph import topological_order
+
+    shapes, exponents = set(), set()
+    for seed in range(40):
+        root = _steps_graph(np.random.default_rng(seed))
+        trace = bc.viz.trace_backward(root)
+        nodes = trace.nodes
+        shapes.add(tuple((n.op, n.inputs) for n in nodes))
+        for i in trace.backward_order:  # one step per input of every operation
+            assert [c.slot for c in trace.contributions if c.source == i] == list(
+                range(len(nodes[i].inputs)))
+        off = [c for c in trace.contributions
+               if nodes[c.source].op == "relu" and nodes[c.target].data <= 0]
+        assert off and all(c.value == 0.0 and c.upstream != 0.0 for c in off)
+        powers = [c for c in trace.contributions
+                  if nodes[c.source].op.startswith("**") and nodes[c.source].op != "**2"
+                  and c.upstream != 0.0]
+        assert powers
+        exponents |= {nodes[c.source].op for c in powers}
+        # the checker's reference is the engine: its gradients agree with differences
+        leaves = [v for v in topological_order(root) if not v.children]
+        root.backward()
+        for leaf in leaves[:3]:
+            numeric = bc.numerical_gradient(
+                lambda p, leaf=leaf, root=root: _evaluate(root, {id(leaf): p[0]}),
+                np.array([leaf.data]))
+            assert bc.rel_error(leaf.grad, numeric[0]) < 1e-6
+    assert len(shapes) == 40  # forty graphs, no two alike
+    assert {"**-1", "**3", "**0.5"} <= exponents
+
+
+def _evaluate(root: bc.Value, moved: dict[int, float]) -> float:
+    """The value of root's graph, recomputed on floats op by op, with the leaves in
+    ``moved`` (by id) at the values given there."""
+    from backprop_course.graph import topological_order
+
+    m = math
+    value: dict[int, float] = {}
+    for v in topological_order(root):
+        args = [value[id(c)] for c in v.children]
+        op = v.op
+        if not v.children:
+            value[id(v)] = float(moved.get(id(v), v.data))
+        elif op == "+":
+            value[id(v)] = args[0] + args[1]
+        elif op == "*":
+            value[id(v)] = args[0] * args[1]
+        elif op == "tanh":
+            value[id(v)] = m.tanh(args[0])
+        elif op == "sigmoid":
+            value[id(v)] = 1 / (1 + m.exp(-args[0]))
+        elif op == "exp":
+            value[id(v)] = m.exp(args[0])
+        elif op == "relu":
+            value[id(v)] = max(args[0], 0.0)
+        else:
+            value[id(v)] = args[0] ** float(op[2:])
+    return value[id(root)]

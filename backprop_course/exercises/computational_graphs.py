@@ -266,17 +266,59 @@ def _backward_by_hand_trial(
 # --------------------------------------------------------------- sent_gradient
 
 
+_EXPONENTS = (3.0, -1.0, 0.5, 1.5, -2.0, 4.0)  # never only squares: n u^(n - 1), not 2u
+
+
 def _steps_graph(rng: np.random.Generator) -> Value:
-    """A random-valued graph with every operation of section 3.2 and values used twice."""
-    x, y, z = (Value(float(t), label=n) for t, n in zip(rng.uniform(-1.5, 1.5, 3), "xyz",
-                                                        strict=True))
-    u = x * y
-    t = (u + z).tanh()
-    s = (x * 0.5).sigmoid()
-    w = t * x + s**2 + y * y
-    r = (w + y).relu()
-    e = (z * 0.3).exp()
-    return w * e + r + u  # u, w, x, y and z each have several users
+    """A random graph with every operation of section 3.2 and values used several times.
+
+    Its shape is drawn as well as its numbers. Every graph also holds the cases a wrong
+    rule gets wrong: a power whose exponent is not 2 (drawn from ``_EXPONENTS``), a
+    division (a power -1), a ReLU whose input is negative (it sends 0) and one whose input
+    is positive, each with a gradient that is not 0, as every node feeds the output. A
+    graph whose products grew past 10 is drawn again, so that every number stays moderate.
+    """
+    from ..graph import topological_order
+
+    while True:
+        root = _draw_steps_graph(rng)
+        if all(abs(node.data) <= 10.0 for node in topological_order(root)):
+            return root
+
+
+def _draw_steps_graph(rng: np.random.Generator) -> Value:
+    nodes = [Value(float(t), label=n) for t, n in zip(rng.uniform(-1.5, 1.5, 3), "xyz",
+                                                       strict=True)]
+
+    def pick() -> Value:
+        return nodes[int(rng.integers(len(nodes)))]
+
+    for _ in range(int(rng.integers(4, 9))):
+        u, w = pick(), pick()
+        kind = int(rng.integers(0, 6))
+        if kind == 0:
+            nodes.append(u + w)
+        elif kind == 1:
+            nodes.append(u * w)  # u * u when the same node is drawn twice
+        elif kind == 2:
+            nodes.append(u.tanh())
+        elif kind == 3:
+            nodes.append((u * float(rng.uniform(-1.0, 1.0))).sigmoid())
+        elif kind == 4:
+            nodes.append(u.tanh().exp())
+        else:
+            nodes.append(u.tanh() ** float(rng.choice([2.0, 3.0])))
+    nodes.append(pick() / (pick().sigmoid() + 0.5))  # ** -1
+    base = pick().sigmoid()  # in (0, 1), so that any exponent is defined; not from a ReLU
+    nodes.append((pick().tanh() * -1.0 - 1.25).relu())  # input below -0.25: sends 0
+    nodes.append((pick().tanh() + 1.25).relu())  # input above 0.25: passes its gradient
+    nodes.append(base ** float(rng.choice(_EXPONENTS)))
+    users = {id(child) for node in nodes for child in node.children}
+    root = nodes[-1]  # the power: used by no other node, so its gradient is 1
+    for node in nodes[-2::-1]:  # every other node that none uses feeds the output too
+        if id(node) not in users:
+            root = root + node  # a sum passes the gradient on whole: none of them gets 0
+    return root
 
 
 def _sent_gradient_trial(fn: Callable[[Value, int], float], rng: np.random.Generator
@@ -287,6 +329,7 @@ def _sent_gradient_trial(fn: Callable[[Value, int], float], rng: np.random.Gener
     root = _steps_graph(rng)
     root.backward()  # every node.grad complete, as when its backward step comes
     nodes = topological_order(root)
+    # one step per input of every operation, a ReLU that adds nothing (sends 0) included
     for step, c in enumerate(trace_backward(root).contributions, 1):
         node, child = nodes[c.source], nodes[c.target]
         got = fn(node, c.slot)
@@ -300,21 +343,33 @@ def _sent_gradient_trial(fn: Callable[[Value, int], float], rng: np.random.Gener
             return f"Expected a number, got {type(got).__name__} ({str(got)[:40]})."
         if math.isfinite(got) and _close(got, c.value):
             continue
-        where = (
-            f"At backward step {step}, the node made by {node.op!r} (data {node.data:.6g}, grad "
-            f"{node.grad:.6g}) sends to its input {c.slot} (data {child.data:.6g}): expected "
-            f"{c.value:.6g}, got {got:.6g}."
-        )
-        local = c.value / node.grad if node.grad else None
-        if _close(got, node.grad) and not _close(got, c.value):
-            where += " That is the node's own gradient: multiply it by the local derivative."
-        elif local is not None and _close(got, local):
-            where += " That is the local derivative alone: multiply it by node.grad."
-        elif node.op == "*" and _close(got, node.grad * child.data):
-            where += (" That is node.grad times this input's own data; a product's local "
-                      "derivative is the other factor.")
-        return where
+        return _sent_gradient_problem(step, node, child, c.slot, c.value, got)
     return None
+
+
+def _sent_gradient_problem(step: int, node: Value, child: Value, slot: int, expected: float,
+                           got: float) -> str:
+    """What is wrong with one answer of ``sent_gradient``, with a hint where one fits."""
+    where = (
+        f"At backward step {step}, the node made by {node.op!r} (data {node.data:.6g}, grad "
+        f"{node.grad:.6g}) sends to its input {slot} (data {child.data:.6g}): expected "
+        f"{expected:.6g}, got {got:.6g}."
+    )
+    local = expected / node.grad if node.grad else None
+    if node.op == "relu" and child.data <= 0:
+        where += (" A ReLU whose input is 0 or below sends 0: its slope there is 0 (the "
+                  "engine adds nothing).")
+    elif node.op.startswith("**") and _close(got, node.grad * 2 * child.data):
+        where += (f" That is the rule of a square, 2·u; this power is {node.op!r}, whose "
+                  "local derivative is n·u^(n - 1) with n = float(node.op[2:]).")
+    elif _close(got, node.grad) and not _close(got, expected):
+        where += " That is the node's own gradient: multiply it by the local derivative."
+    elif local is not None and _close(got, local):
+        where += " That is the local derivative alone: multiply it by node.grad."
+    elif node.op == "*" and _close(got, node.grad * child.data):
+        where += (" That is node.grad times this input's own data; a product's local "
+                  "derivative is the other factor.")
+    return where
 
 
 EXERCISES = [
@@ -373,8 +428,8 @@ EXERCISES = [
         hint="Return node.grad * local, where local is the local derivative of section 3.2 "
         "for node.op: 1 for '+'; for '*' the other input's data, node.children[1 - slot].data; "
         "1 - node.data**2 for 'tanh'; node.data * (1 - node.data) for 'sigmoid'; node.data for "
-        "'exp'; 1 or 0 for 'relu' by the sign of the input; n * u**(n - 1) for '**n', n = "
-        "float(node.op[2:]) and u the input's data.",
+        "'exp'; for 'relu' 1 if its input is positive, else 0 (it sends 0); n * u**(n - 1) "
+        "for '**n', n = float(node.op[2:]) and u the input's data.",
         nudge="Each step sends the node's complete gradient times one local derivative, that "
         "of node.op with respect to the input in that slot; read the numbers it needs from "
         "the node and its children.",

@@ -18,9 +18,11 @@ import numpy as np
 
 from ._formulas import (
     array_text,
+    atom,
     dot_coefficients,
     expression,
     forward_numbers,
+    loss_targets,
     reduction_note,
     tensor_local,
     value_local,
@@ -39,9 +41,10 @@ class Step:
     input) or "summary" (a stretch of a large graph told in one step). ``title`` and
     ``lines`` are what the view shows, with every number already formatted; ``sets``
     lists what changes in the drawing, as (node, "value" or "grad", text); ``hidden``
-    (backward steps) lists the lines that give the answer away, and ``answer`` is the
-    gradient sent as shown, for the view's predict mode; ``flow`` is what the drawing writes
-    on the edge it travels back along (the number, or a Tensor's shape).
+    (backward steps) lists the lines that give the answer away, ``masked`` what predict
+    mode shows in their place until the learner has answered, and ``answer`` is the
+    gradient sent as shown; ``flow`` is what the drawing writes on the edge it travels back
+    along (the number, or a Tensor's shape).
     """
 
     phase: str
@@ -51,6 +54,7 @@ class Step:
     contribution: Contribution | None = field(default=None, compare=False)
     sets: tuple[tuple[int, str, str], ...] = ()
     hidden: tuple[int, ...] = ()
+    masked: tuple[str, ...] = ()
     answer: str = ""
     flow: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -65,20 +69,21 @@ def number_format(digits: int) -> Any:
         return text
 
     def fmt(x: Any) -> str:
-        if isinstance(x, np.ndarray) and x.size != 1:
-            return array_text(x, num)
+        if isinstance(x, np.ndarray) and x.ndim >= 1:
+            return array_text(x, num)  # (1,) and (1, 1) too: the brackets show the shape
         if isinstance(x, np.ndarray):
-            return num(float(x.reshape(())))
+            return num(float(x))
         return num(x)
 
     return fmt
 
 
 def box_text(x: Any, fmt: Any) -> str:
-    """What a node's box shows of a value or gradient: a number, or a shape."""
+    """What a node's box shows of a value or gradient: a number (a Value, or a Tensor of
+    shape ()), or the shape of an array, even one of a single entry."""
     if x is None:
         return ""
-    if isinstance(x, np.ndarray) and x.size != 1:
+    if isinstance(x, np.ndarray) and x.ndim >= 1:
         return f"{tuple(x.shape)}"
     return fmt(x)
 
@@ -92,11 +97,14 @@ def build_steps(rec: Recording, fmt: Any, backward_fns: dict[int, Any],
     short = max_steps is not None and total > max_steps
     keep = len(rec.contributions) if not short else max(0, max_steps - 3)  # type: ignore[operator]
     coefficients: dict[int, Any] = {}
+    users: dict[int, list[int]] = {}  # by target: the source of each of its terms
+    for c in rec.contributions:
+        users.setdefault(c.target, []).append(c.source)
     backward = []
     for c in rec.contributions[:keep]:
         if c.source not in coefficients:
             coefficients[c.source] = dot_coefficients(backward_fns[c.source])
-        backward.append(_backward_step(rec, c, fmt, coefficients[c.source]))
+        backward.append(_backward_step(rec, c, fmt, coefficients[c.source], users[c.target]))
     if short:
         return _bounded(rec, fmt, _seed_step(rec, fmt), backward, drawn)
     return [*(_forward_step(rec, node, fmt) for node in rec.nodes), _seed_step(rec, fmt),
@@ -111,8 +119,9 @@ def _seed_step(rec: Recording, fmt: Any) -> Step:
              "itself."]
     if rec.backward_order:
         visits = ", ".join(order[:12]) + (", …" if len(order) > 12 else "")
-        lines.append(f"The engine now runs each operation's backward function in reverse "
-                     f"topological order: {visits}.")
+        lines.append(f"The engine now runs each operation's backward function (the code that "
+                     "passes the operation's gradient on to its inputs) in reverse topological "
+                     f"order, each node after every node that uses it: {visits}.")
     else:
         lines.append("The output is a leaf: there is nothing to pass back.")
     return Step("seed", root.index, f"The backward pass starts at the output {root.name}",
@@ -122,77 +131,125 @@ def _seed_step(rec: Recording, fmt: Any) -> Step:
 def _forward_step(rec: Recording, node: NodeRecord, fmt: Any) -> Step:
     sets = ((node.index, "value", box_text(node.data, fmt)),)
     if not node.op:
-        what = "a leaf: a number you gave" if rec.kind == "Value" else (
+        what = ("a leaf: a number the graph starts from (a Value you made, or a constant "
+                "that an operation made into a Value)") if rec.kind == "Value" else (
             f"of shape {node.shape}, is a leaf that " + (
-                "requires a gradient (a parameter)" if node.requires_grad
-                else "needs no gradient (data, or a constant)"))
+                "requires a gradient (a parameter, or any tensor whose gradient you asked "
+                "for)" if node.requires_grad else "needs no gradient (data, or a constant)"))
         return Step("forward", node.index, f"{node.name} = {fmt(node.data)}",
                     (f"{node.name}{' is' if rec.kind == 'Value' else ','} {what}.",), sets=sets)
     inputs = [rec.nodes[i] for i in node.inputs]
-    expr = expression(node.op, [n.name for n in inputs], rec.kind == "Tensor")
+    expr = _expression(rec, node, fmt)
     if rec.kind == "Value":
         numbers = forward_numbers(node.op, inputs, fmt)
         body = f"{node.name} = {expr} = " + (f"{numbers} = " if numbers else "") + fmt(node.data)
         lines = (body, f"The operation {node.op!r} records its inputs "
                  f"({', '.join(n.name for n in inputs)}) for the backward pass.")
-    else:
-        shapes = " and ".join(f"{n.name} {n.shape}" for n in inputs)
-        lines = (f"{node.name} = {expr}: from {shapes} to shape {node.shape}.",
-                 f"{node.name} = {fmt(node.data)}")
-    return Step("forward", node.index, f"{node.name} = {expr}", lines, sets=sets)
+        return Step("forward", node.index, f"{node.name} = {expr}", lines, sets=sets)
+    shapes = " and ".join(f"{n.name} {n.shape}" for n in inputs)
+    lines = [f"{node.name} = {expr}: from {shapes} to shape {node.shape}."]
+    short, meaning, count = loss_targets(node.op, node, fmt)
+    if short:
+        lines.append(f"{node.name} is the mean of the losses of its {count}; {short}: "
+                     f"{meaning}.")
+    lines.append(f"{node.name} = {fmt(node.data)}")
+    return Step("forward", node.index, f"{node.name} = {expr}", tuple(lines), sets=sets)
+
+
+def _expression(rec: Recording, node: NodeRecord, fmt: Any) -> str:
+    """The operation that made ``node``, of its inputs' names; a loss's labels or targets
+    are part of it, though they are no node: ``cross_entropy(z, labels [1, 0])``."""
+    expr = expression(node.op, [rec.nodes[i].name for i in node.inputs], rec.kind == "Tensor")
+    short = loss_targets(node.op, node, fmt)[0]
+    return f"{expr[:-1]}, {short})" if short else expr
+
+
+_MASKED = ("The gradient sent: predict it below.",
+           "The sum it joins: shown once you have predicted.")
 
 
 def _backward_step(rec: Recording, c: Contribution, fmt: Any,
-                   coefficients: list[float] | None) -> Step:
+                   coefficients: list[float] | None, users: list[int]) -> Step:
     src, tgt = rec.nodes[c.source], rec.nodes[c.target]
     inputs = [rec.nodes[i] for i in src.inputs]
     o, n, L = src.name, tgt.name, rec.nodes[-1].name
-    expr = expression(src.op, [x.name for x in inputs], rec.kind == "Tensor")
-    title = f"{o} = {expr} sends a gradient to {n}"
+    title = f"{o} = {_expression(rec, src, fmt)} sends a gradient to {n}"
     if c.source == len(rec.nodes) - 1:
-        lines = [f"∂{o}/∂{o} = {fmt(c.upstream)}, the seed."]
+        lines = [f"∂{atom(o)}/∂{atom(o)} = {fmt(c.upstream)}, the seed."]
     else:
-        lines = [f"∂{L}/∂{o} = {fmt(c.upstream)}: complete, since every node that "
+        lines = [f"∂{L}/∂{atom(o)} = {fmt(c.upstream)}: complete, since every node that "
                  f"uses {o} has already sent its part."]
     extra: dict[str, Any] = {}
+    masked: tuple[str, ...] = _MASKED
     if rec.kind == "Value":
         coefficient = coefficients[c.slot] if coefficients and c.slot < len(coefficients) \
             else None
-        formula, local = value_local(src.op, src, inputs, c.slot, fmt, coefficient)
-        extra["local"] = local
-        lines.append(f"Local derivative: {formula}.")
-        if local is not None:
-            sent = (f"Sent to {n}: ∂{L}/∂{o} × ∂{o}/∂{n} = {_paren(fmt(c.upstream))} × "
-                    f"{_paren(fmt(local))} = {fmt(c.value)}")
-        else:
-            sent = f"Sent to {n} by the backward function of {src.op!r}: {fmt(c.value)}"
+        local = value_local(src.op, src, inputs, c.slot, fmt, coefficient)
+        extra["local"] = local.value
+        lines.append(f"Local derivative: {local.formula}.")
+        masked = (f"Local derivative: {local.masked}: work it out from the operation's rule "
+                  "and the numbers in the drawing.", *_MASKED)
+        sent = _sent_value(c, fmt, local, f"∂{L}/∂{atom(o)}", n, src.op)
     else:
         lines.append(f"Local rule: {tensor_local(src.op, src, inputs, c.slot, fmt, L)}.")
         note = reduction_note(src.op, src, tgt)
         if note:
             lines.append(f"Un-broadcast: {note}.")
-        sent = f"Sent to {n}, of shape {tgt.shape}: {fmt(c.value)}"
+        sent = f"Sent to {n}, of shape {tgt.shape}: {fmt(c.value)}" + (
+            "" if c.added else f" (its backward function adds nothing into {n})")
     lines.append(sent)
-    lines.append(_accumulation(n, L, c, fmt))
+    lines.append(_accumulation(n, L, c, fmt, _users(n, users, rec)))
+    hidden = tuple(range(len(lines) - len(masked), len(lines)))
     return Step("backward", c.source, title, tuple(lines), contribution=c,
-                sets=((c.target, "grad", box_text(c.after, fmt)),),
-                hidden=(len(lines) - 2, len(lines) - 1), answer=fmt(c.value),
+                sets=((c.target, "grad", box_text(c.after, fmt)),) if c.after is not None
+                else (), hidden=hidden, masked=masked, answer=fmt(c.value),
                 flow=box_text(c.value, fmt), extra=extra)
 
 
-def _accumulation(n: str, L: str, c: Contribution, fmt: Any) -> str:
-    """The ``+=`` at the receiving node, term by term."""
-    if c.before is None:
-        text = f"{n}.grad = {fmt(c.after)}"
+def _sent_value(c: Contribution, fmt: Any, local: Any, upstream: str, n: str, op: str) -> str:
+    """The line "Sent to": upstream gradient × local derivative = the engine's term; "≈"
+    when the factors as printed (rounded) do not multiply to the term as printed."""
+    if local.value is None:
+        return f"Sent to {n} by the backward function of {op!r}: {fmt(c.value)}"
+    up, lo, value = fmt(c.upstream), fmt(local.value), fmt(c.value)
+    try:
+        same = fmt(float(up) * float(lo)) == value
+    except (ValueError, OverflowError):
+        same = False
+    text = (f"Sent to {n}: {upstream} × {local.factor} = {_paren(up)} × {_paren(lo)} "
+            f"{'=' if same else '≈'} {value}")
+    if not c.added:
+        text += f" (the engine adds nothing: its backward function leaves {n} alone)"
+    return text
+
+
+def _accumulation(n: str, L: str, c: Contribution, fmt: Any, users: str) -> str:
+    """The ``+=`` at the receiving node, term by term; ``users`` says who sends its terms."""
+    grad = f"{atom(n)}.grad"
+    if not c.added:
+        text = f"{grad} stays {fmt(c.after) if c.after is not None else 'empty'} (a term of 0)"
+    elif c.before is None:
+        text = f"{grad} = {fmt(c.after)}"
     else:
-        text = f"{n}.grad += {fmt(c.value)}: {fmt(c.before)} + {_paren(fmt(c.value))} = " \
+        text = f"{grad} += {fmt(c.value)}: {fmt(c.before)} + {_paren(fmt(c.value))} = " \
                f"{fmt(c.after)}"
     if c.total == 1:
-        return f"{text}, its only contribution: ∂{L}/∂{n} is complete."
+        return f"{text}, its only contribution: ∂{L}/∂{atom(n)} is complete."
     if c.count < c.total:
-        return f"{text} (contribution {c.count} of {c.total}: {n} has {c.total} users, so " \
-               "more is to come)."
-    return f"{text} (contribution {c.count} of {c.total}): all in, ∂{L}/∂{n} is complete."
+        return f"{text} (contribution {c.count} of {c.total}: {users}, so more is to come)."
+    return f"{text} (contribution {c.count} of {c.total}): all in, ∂{L}/∂{atom(n)} is complete."
+
+
+def _users(n: str, sources: list[int], rec: Recording) -> str:
+    """How many nodes use ``n`` (the ``sources`` of its terms, by index), and how many
+    terms they send it: ``z * z`` is one user that sends two."""
+    k, distinct = len(sources), list(dict.fromkeys(sources))
+    times = "twice" if k == 2 else f"{k} times"
+    if len(distinct) == k:
+        return f"{n} has {k} users"
+    if len(distinct) == 1:
+        return f"{n} has one user, {rec.nodes[distinct[0]].name}, which uses it {times}"
+    return f"{n} has {len(distinct)} users, which use it {k} times in all"
 
 
 def _paren(text: str) -> str:

@@ -27,6 +27,9 @@ __all__: list[str] = []  # private: backprop_course.viz.step_through is the publ
 
 Number = Any  # a float (Value graphs) or a numpy.ndarray (Tensor graphs)
 
+NOTHING = object()
+"""Stands, among the terms, for an input that wants a gradient and was sent none."""
+
 
 class NodeRecord(NamedTuple):
     """One node of the graph, as the forward and the backward pass left it.
@@ -34,7 +37,8 @@ class NodeRecord(NamedTuple):
     ``index`` is its position in the engine's topological order (inputs first), ``inputs``
     the indices of its inputs (``_prev``, with repeats: ``x * x`` has ``(i, i)``), ``data``
     its value, ``grad`` the engine's gradient after the backward pass (None: none reached
-    it, as for a Tensor that does not require one), ``shape`` its shape (None for a Value).
+    it, as for a Tensor that does not require one), ``shape`` its shape (None for a Value),
+    ``ctx`` what a Tensor operation kept besides its inputs (a loss's labels, say).
     """
 
     index: int
@@ -45,6 +49,7 @@ class NodeRecord(NamedTuple):
     grad: Number | None
     shape: tuple[int, ...] | None
     requires_grad: bool
+    ctx: tuple = ()
 
 
 class Contribution(NamedTuple):
@@ -54,7 +59,10 @@ class Contribution(NamedTuple):
     into the gradient of ``target``, its input number ``slot``. ``before`` and ``after`` are
     the target's gradient just before and after this term (``before`` is None for the
     first term), summed in the engine's order; ``count`` says that this is the target's
-    ``count``-th term of ``total``.
+    ``count``-th term of ``total``. ``added`` is False for an input the backward function
+    left alone although it wants a gradient (a Value ReLU whose input is <= 0 adds
+    nothing): a term of 0 that the engine never adds, so that every input of every node
+    the engine visits gets its step.
     """
 
     source: int
@@ -66,6 +74,7 @@ class Contribution(NamedTuple):
     after: Number
     count: int
     total: int
+    added: bool = True
 
 
 class Recording(NamedTuple):
@@ -142,6 +151,7 @@ def _record(root: Value | Tensor, names: dict[int, str], func: str) -> Recording
             tuple([index[id(p)] for p in node._prev]),
             np.array(node.data, copy=True) if tensor else node.data, grads[i],
             tuple(node.shape) if tensor else None, bool(node.requires_grad) if tensor else True,
+            tuple(node._ctx) if tensor else (),
         )
         for i, node in enumerate(order)
     )
@@ -183,19 +193,22 @@ def _rerun(order: list, index: dict[int, int], attr: str, func: str
             terms = [(k, index[id(p)], r.terms[0])  # the usual case: one term per input
                      for k, (p, r) in enumerate(zip(prev, recorders, strict=True))]
         else:
-            terms = _in_slot_order(prev, inputs, recorders, index)
+            terms = _in_slot_order(prev, inputs, recorders, index, attr == "grad")
         sent.append((index[id(node)], terms))
     return sent
 
 
-def _in_slot_order(prev: tuple, inputs: list, recorders: list[_Terms], index: dict[int, int]
-                   ) -> list[tuple[int, int, Number]]:
+
+def _in_slot_order(prev: tuple, inputs: list, recorders: list[_Terms], index: dict[int, int],
+                   scalar: bool) -> list[tuple[int, int, Number]]:
     """The terms as (slot, input, term), the k-th term into an input matched with its k-th slot.
 
     A backward function adds into its inputs in the order of ``_prev`` (``self`` before
-    ``other``), so ``x * x`` sends its two terms to slots 0 and 1 in turn; an input that
-    needs no gradient gets none. A term beyond an input's slots (an input added into twice
-    by one slot) stays with its last slot.
+    ``other``), so ``x * x`` sends its two terms to slots 0 and 1 in turn. A slot that got
+    no term gets :data:`NOTHING` if its input wants a gradient (every Value does, a Tensor
+    if it requires one): a ReLU of a Value <= 0 adds nothing, and still has its step. A
+    term beyond an input's slots (an input added into twice by one slot) stays with its
+    last slot.
     """
     terms_of = {id(p): r.terms for p, r in zip(inputs, recorders, strict=True)}
     taken: dict[int, int] = {}
@@ -207,6 +220,8 @@ def _in_slot_order(prev: tuple, inputs: list, recorders: list[_Terms], index: di
         if k < len(terms_of[id(p)]):
             taken[id(p)] = k + 1
             out.append((slot, index[id(p)], terms_of[id(p)][k]))
+        elif scalar or p.requires_grad:
+            out.append((slot, index[id(p)], NOTHING))
     for p in inputs:  # leftovers, in the order of the inputs
         out += [(last_slot[id(p)], index[id(p)], t) for t in terms_of[id(p)][taken.get(id(p), 0):]]
     return out
@@ -227,7 +242,12 @@ def _accumulate(
         upstream = nodes[source].grad
         for slot, target, term in terms:
             prior = running.get(target)
-            if prior is None:  # the first term, as the engine stores it
+            added = term is not NOTHING
+            if not added:  # a term of 0 that the engine never adds: the sum stays
+                term = 0.0 if kind == "Value" else np.zeros(
+                    order[target].shape, dtype=order[target].data.dtype)
+                after = (0.0 if kind == "Value" else None) if prior is None else prior
+            elif prior is None:  # the first term, as the engine stores it
                 if kind == "Value":
                     after = 0.0 + term  # v.grad += term, from the 0.0 of a fresh pass
                 elif order[target]._prev:
@@ -236,10 +256,11 @@ def _accumulate(
                     after = np.array(term, dtype=order[target].data.dtype, copy=True)
             else:
                 after = prior + term
-            running[target] = after
+            if after is not None:
+                running[target] = after
             count = counts[target] = counts.get(target, 0) + 1
             out.append(Contribution(source, slot, target, upstream, term, prior, after, count,
-                                    totals[target]))
+                                    totals[target], added))
     _check_sums(nodes, running, kind, func)
     return tuple(out)
 

@@ -73,14 +73,34 @@
         flow.setAttribute("y", (mid.y - 6).toFixed(1));
         flow.textContent = "← " + (hiding(k) ? "?" : s.flow);
       }
-      // keep the current node in sight when the drawing is wider than the page
+      // keep the current node and the one it sends to in sight when the drawing is wider
+      // than the page: both if they fit, else the receiving one
       var scroller = root.querySelector(".bc-st-scroll"), cur = boxes[String(s.node)];
+      var tgt = s.target !== null ? boxes[String(s.target)] : null;
       if (scroller && cur && scroller.scrollWidth > scroller.clientWidth) {
         var a = scroller.getBoundingClientRect(), b = cur.getBoundingClientRect();
-        if (b.left < a.left || b.right > a.right) {
-          scroller.scrollLeft += (b.left + b.right) / 2 - (a.left + a.right) / 2;
+        var left = b.left, right = b.right;
+        if (tgt) {
+          var t = tgt.getBoundingClientRect();
+          left = Math.min(left, t.left); right = Math.max(right, t.right);
+          if (right - left > a.width) { left = t.left; right = t.right; }
+        }
+        if (left < a.left || right > a.right) {
+          scroller.scrollLeft += (left + right) / 2 - (a.left + a.right) / 2;
         }
       }
+    }
+
+    // the list of all steps: a step's masked lines are filled in once it is answered
+    function fillItem(i) {
+      var li = items[i], s = steps[i];
+      if (!li || li.getAttribute("data-bc-full")) return;
+      li.setAttribute("data-bc-full", "1");
+      li.textContent = "";
+      var strong = document.createElement("strong");
+      strong.textContent = s.title + ".";
+      li.appendChild(strong);
+      li.appendChild(document.createTextNode(" " + s.lines.join(" ")));
     }
 
     function render() {
@@ -91,10 +111,10 @@
       var said = [status.textContent + ".", s.title + "."];
       s.lines.forEach(function (line, j) {
         var li = document.createElement("li");
-        if (hide && s.hidden.indexOf(j) >= 0) {
+        var at = hide ? s.hidden.indexOf(j) : -1;
+        if (at >= 0) {
           li.className = "bc-st-hidden";
-          li.textContent = j === s.hidden[0] ? "The gradient sent: predict it below."
-            : "The sum it joins: shown once you have predicted.";
+          li.textContent = s.masked[at];
         } else {
           li.textContent = line;
         }
@@ -111,6 +131,7 @@
       slider.value = String(k);
       buttons.start.disabled = buttons.prev.disabled = k === 0;
       buttons.end.disabled = buttons.next.disabled = k === n - 1;
+      if (data.predict && revealed[k]) fillItem(k);
       items.forEach(function (li, i) {
         if (i === k) li.setAttribute("aria-current", "step");
         else li.removeAttribute("aria-current");

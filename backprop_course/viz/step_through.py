@@ -8,9 +8,10 @@ with each local derivative as a formula with its numbers, the gradient sent to e
 input, and the accumulation where a node has several users. :func:`trace_backward`
 returns the same steps as plain data, for tests and for a learner's own use.
 
-Every number comes from a real backward pass of the engine (``root.backward()``), and
-the page's JavaScript only shows the texts formatted here: it computes nothing. The page
-is self-contained (no network, no kernel once it is rendered).
+Every gradient comes from a real backward pass of the engine (``root.backward()``);
+the local derivatives are worked out from the values the engine recorded. The page's
+JavaScript only shows the texts formatted here: it computes nothing. The page is
+self-contained (no network, no kernel once it is rendered).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class BackwardTrace:
         Every term the backward pass added, in the engine's order: ``source`` sent
         ``value`` to ``target`` (its input number ``slot``) with ``upstream`` =
         dL/d(source); the target's gradient went from ``before`` to ``after``, its
-        ``count``-th term of ``total``.
+        ``count``-th term of ``total``. ``added`` is False for the 0 an input is sent when
+        the backward function adds nothing into it (a ReLU whose input is <= 0).
     digits : int
         Significant digits of the numbers in the steps' text.
     steps : tuple of Step
@@ -188,6 +190,15 @@ def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
 
 
+_LEGEND = (
+    '<p class="bc-st-legend"><span class="bc-st-key bc-st-key-cur"></span> the node whose '
+    'step it is · <span class="bc-st-key bc-st-key-tgt"></span> the input it sends a '
+    'gradient to, along the blue arrow that carries the number · '
+    '<span class="bc-st-key bc-st-key-leaf"></span> a leaf · '
+    '<span class="bc-st-key bc-st-key-root"></span> the output · faded: not computed yet</p>'
+)
+
+
 class StepThrough:
     """The view :func:`step_through` returns: Jupyter and the book show it as HTML.
 
@@ -225,10 +236,19 @@ class StepThrough:
                 "sets": [list(t) for t in s.sets] if self.drawn else [],
                 "target": None if c is None else c.target,
                 "edge": None if c is None else [c.source, c.slot],
-                "hidden": list(s.hidden), "flow": s.flow,
-                "answer": s.answer if self.trace.kind == "Value" else "",
+                "hidden": list(s.hidden) if self._predict else [],
+                "masked": list(s.masked) if self._predict else [], "flow": s.flow,
+                "answer": s.answer if self._predict else "",  # what predict mode asks
             })
         return {"nodes": nodes, "steps": steps, "predict": self._predict}
+
+    def _shown(self, step: Step) -> tuple[str, ...]:
+        """A step's lines as the list of all steps gives them: in predict mode, with what
+        the learner is to predict masked (the script fills it in once answered)."""
+        if not (self._predict and step.answer and step.hidden):
+            return step.lines
+        masked = dict(zip(step.hidden, step.masked, strict=True))
+        return tuple(masked.get(j, line) for j, line in enumerate(step.lines))
 
     def to_html(self, page: bool = False) -> str:
         """The view as HTML: a fragment (what Jupyter shows), or with ``page=True`` a whole
@@ -243,13 +263,13 @@ class StepThrough:
             nodes = self.trace.nodes
             graph = ('<div class="bc-st-scroll">' + svg(
                 nodes, {n.index: box_text(n.data, fmt) for n in nodes},
-                {n.index: box_text(n.grad, fmt) for n in nodes}, uid) + "</div>")
+                {n.index: box_text(n.grad, fmt) for n in nodes}, uid) + "</div>" + _LEGEND)
         else:
             graph = (f'<p class="bc-st-note">The graph has {len(self.trace.nodes):,} nodes, too '
                      "many to draw; the steps describe it.</p>")
-        items = "".join(
-            f"<li><strong>{escape(s.title)}.</strong> "
-            + " ".join(escape(line) for line in s.lines) + "</li>" for s in self.steps)
+        items = "".join(f"<li><strong>{escape(s.title)}.</strong> "
+                        + " ".join(escape(line) for line in self._shown(s)) + "</li>"
+                        for s in self.steps)
         html = (
             f'<div class="bc-st" data-uid="{uid}" tabindex="0" role="group" '
             'aria-roledescription="step-through" aria-label="Step through the backward pass: '
@@ -300,29 +320,29 @@ def step_through(
     pass (each node's value appears) and then the backward pass in the engine's own
     order: the current node, its local derivative as a formula with numbers, the
     gradient it sends to each input, and the ``+=`` at a node with several users, term by
-    term. For a Tensor graph, shapes at every node and how a broadcast input's gradient is
-    summed back to its shape. Buttons, a slider and the keyboard (arrows, Home, End,
-    space) move through the steps; the list of all steps, as text, is below the view.
+    term; for a Tensor graph, shapes, and how a broadcast input's gradient is summed back.
+    Buttons, a slider and the keyboard (arrows, Home, End, space) move through the steps;
+    the list of all steps, as text, is below the view.
 
     Parameters
     ----------
     root : Value or Tensor
         The output of an expression; a Tensor must be a scalar that requires a gradient.
-        The backward pass runs inside (see :func:`trace_backward`): call it before or after
-        your own ``backward()``, the gradients of the graph are left as they were.
+        The backward pass runs inside (see :func:`trace_backward`), leaving the graph's
+        gradients as they were, so call it before or after your own ``backward()``.
     names : dict, optional
         Names for nodes, ``{"W": W, "x": x}`` (a Value's label is its name otherwise).
     digits : int, default 4
         Significant digits of the numbers shown.
     predict : bool, default False
-        Hide the gradient each backward step sends until the learner has typed a guess
-        (Value graphs only): the view then says whether the guess was right.
+        Hide each backward step's local derivative and the gradient it sends (everywhere,
+        the list of steps too) until the learner has typed a guess or pressed Show (Value
+        graphs only): the view then says whether the guess was right.
     max_drawn : int, default 40
         Draw the graph only up to this many nodes; a larger graph is described in words.
     max_steps : int, default 300
         Show at most this many steps: a larger graph's forward pass becomes one step, and
-        the view stops after the first steps of its backward pass, with a last step that
-        gives every leaf's final gradient.
+        the first steps of its backward pass are followed by every leaf's final gradient.
 
     Returns
     -------
@@ -348,7 +368,7 @@ def step_through(
     >>> L.label = "L"
     >>> view = step_through(L)  # in a notebook, the view shows itself
     >>> view.steps[-1].lines[2]
-    'Sent to b: ∂L/∂n2 × ∂n2/∂b = 0.7864 × 2 = 1.573'
+    'Sent to b: ∂L/∂n2 × ∂(a · b)/∂b = 0.7864 × 2 = 1.573'
     """
     func = "step_through"
     _check_root(root, func)

@@ -38,6 +38,17 @@ def fanout() -> bc.Value:
     return L
 
 
+def exercise() -> bc.Value:
+    """Chapter 3's exercise "Predict the next gradient": L = a tanh(a b + c)."""
+    a, b, c = (bc.Value(v, label=s) for v, s in zip([0.5, -1.0, 0.25], "abc", strict=True))
+    e = a * b
+    d = e + c
+    t = d.tanh()
+    L = a * t
+    e.label, d.label, t.label, L.label = "e", "d", "t", "L"
+    return L
+
+
 def broadcast() -> tuple[bc.Tensor, dict]:
     x = bc.Tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])
     W = bc.Tensor([[0.5, -1.0], [1.0, 0.25]], requires_grad=True)
@@ -57,6 +68,7 @@ VIEWS = {
     "chapter3": lambda: bc.viz.step_through(chapter3()),
     "fanout": lambda: bc.viz.step_through(fanout()),
     "predict": lambda: bc.viz.step_through(fanout(), predict=True),
+    "exercise": lambda: bc.viz.step_through(exercise(), predict=True),
     "tensor": lambda: bc.viz.step_through(*broadcast()),
     "big": lambda: bc.viz.step_through(chain(), max_steps=200),
 }
@@ -213,8 +225,13 @@ def test_predict_mode_checks_a_guess(
     for _ in range(k):
         tab.page.keyboard.press("ArrowRight")
     shown = tab.shown()
-    assert step.answer not in " ".join(shown["lines"][2:]) and shown["flow"] == "← ?"
+    assert step.answer not in " ".join(shown["lines"][1:]) and shown["flow"] == "← ?"
+    assert shown["lines"][1:] == list(step.masked)  # the local derivative's value too
     assert shown["boxes"][str(step.contribution.target)][1] == "?"
+    item = tab.page.locator(".bc-st-all > li").nth(k)
+    listed = item.text_content()
+    assert step.lines[1] not in listed and step.lines[2] not in listed  # not in the list
+    assert step.masked[0] in listed
     box = tab.page.locator(".bc-st-predict input")
     box.fill("123")
     tab.page.locator(".bc-st-predict button", has_text="Check").click()
@@ -224,6 +241,36 @@ def test_predict_mode_checks_a_guess(
     shown = tab.shown()
     assert shown["verdict"] == f"Right: the engine sent {step.answer}."
     assert shown["lines"] == list(step.lines)
+    assert item.text_content() == f"{step.title}. " + " ".join(step.lines)  # answered: listed
+    later = tab.page.locator(".bc-st-all > li").nth(k + 1).text_content()
+    assert view.steps[k + 1].lines[2] not in later  # the next one is still to predict
+    assert not tab.errors
+    tab.close()
+
+
+@pytest.mark.parametrize(("name", "width"), [("fanout", 390), ("chapter3", 390),
+                                             ("exercise", 390), ("exercise", 1280)])
+def test_the_receiving_box_stays_in_sight(
+    browser: Any, server: BookServer, views: dict[str, Any], name: str, width: int
+) -> None:
+    """At every backward step the box that receives the gradient is inside the visible part
+    of the drawing (at 390 px the drawing scrolls), and so is the sender when both fit."""
+    view, tab = views[name], Tab(browser, server, name, width=width)
+    tab.page.locator(".bc-st").focus()
+    for k, step in enumerate(view.steps):
+        if step.contribution is not None:
+            seen = tab.page.evaluate("""([src, tgt]) => {
+              const r = document.querySelector(".bc-st");
+              const box = r.querySelector(".bc-st-scroll").getBoundingClientRect();
+              const inside = (i) => {
+                const b = r.querySelector(`.bc-st-node[data-node="${i}"]`)
+                  .getBoundingClientRect();
+                return b.left >= box.left - 0.5 && b.right <= box.right + 0.5;
+              };
+              return [inside(tgt), inside(src), box.width];
+            }""", [step.contribution.source, step.contribution.target])
+            assert seen[0], f"{name} at {width}px, step {k + 1}: the receiving box is cut off"
+        tab.page.keyboard.press("ArrowRight")
     assert not tab.errors
     tab.close()
 
