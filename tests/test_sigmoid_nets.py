@@ -103,7 +103,7 @@ def test_monitor_sees_each_sweeps_weights_and_gradient() -> None:
     settings = S.TrainSettings(0.5, 0.9, 30, tolerance=0.45, stop=True)
     out = S.train(settings, start, LAYERS, X, D, monitor=monitor)
     assert [t for t, *_ in seen[:3]] == [0, 1, 2]
-    for t, rows, theta, grad in seen[::7]:  # the gradient of the weights it is given
+    for _, _, theta, grad in seen[::7]:  # the gradient of the weights it is given
         grads, _ = S.gradients(S.views(theta, LAYERS), X, D)
         np.testing.assert_allclose(grad, S.pack(grads), rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(seen[0][2], start)
