@@ -8,6 +8,7 @@ module             what it draws                                 chapters
 ``viz.matrices``   matrix shapes, outer products, cells, Hinton  5, 9, 12
 ``viz.training``   decision regions, curves, confusion, digits   7
 ``viz.landscape``  gradient norms per layer, slices of the loss  11
+``viz.paper1986``  the 1986 paper's Fig. 4, redrawn              9
 =================  ============================================  ========
 
 Every name is used as ``bc.viz.<name>``. Importing this package loads Matplotlib, so
@@ -25,6 +26,7 @@ from .calculus import plot_descent_1d, plot_descent_contour, plot_tangent
 from .graphs import draw_graph
 from .landscape import plot_layer_grid, plot_loss_slice
 from .matrices import plot_grid, plot_hinton, plot_matmul_shapes, plot_outer_products
+from .paper1986 import plot_person_units
 from .training import plot_confusion_matrix, plot_curves, plot_decision_boundary, plot_digits
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "plot_matmul_shapes", "plot_outer_products", "plot_hinton", "plot_grid",  # matrices
     "plot_decision_boundary", "plot_curves", "plot_confusion_matrix", "plot_digits",  # training
     "plot_layer_grid", "plot_loss_slice",  # landscape
+    "plot_person_units",  # paper1986
 ]
 
 _MOVED = {"show_source": "backprop_course.source", "source_bundle": "backprop_course.source"}
