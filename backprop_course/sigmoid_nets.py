@@ -18,122 +18,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import int_at_least, real_number
+from ._sigmoid_nets_checks import (
+    _check_backward,
+    _check_forward,
+    _check_margin,
+    _check_output_error,
+    _check_params,
+    _check_targets,
+    _checked_by,
+    _real,
+)
+from .checks import flag, int_at_least, real_number
 from .numerics import sigmoid
 
 __all__ = ["forward", "output_error", "backward", "gradients", "n_weights", "views", "pack",
            "TrainSettings", "Trained", "train"]
-
-
-# ------------------------------------------------------------ argument checks
-# forward, output_error and backward check their arguments through a decorator; the
-# training loop calls them unchecked (_forward, ...), since it makes its arguments itself.
-def _checked_by(check: Callable[..., None]) -> Callable[[Callable], Callable]:
-    """Call ``check`` with a function's arguments before the function (it raises if they
-    are wrong). The undecorated function stays available as ``__wrapped__``."""
-    def decorate(f: Callable) -> Callable:
-        @functools.wraps(f)
-        def checked(*args: object, **kwargs: object) -> object:
-            check(*args, **kwargs)
-            return f(*args, **kwargs)
-        return checked
-    return decorate
-
-
-def _real(name: str, value: object, where: str, finite: bool = True) -> np.ndarray:
-    if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: {name} must be a NumPy array of real numbers, got "
-                        f"{type(value).__name__}"
-                        + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""))
-    if finite and not np.isfinite(value).all():
-        raise ValueError(f"{where}: {name} contains NaN or infinite values")
-    return value
-
-
-def _check_params(params: object, where: str) -> tuple[list, list]:
-    """``params`` as forward takes it: lists W and b whose shapes chain, D None or fitting."""
-    if (not isinstance(params, dict) or not isinstance(params.get("W"), list | tuple)
-            or not isinstance(params.get("b"), list | tuple)):
-        raise ValueError(f"{where}: params must be a dict with lists 'W' and 'b' (and 'D' or "
-                         "None), as Result and SweepResult.network give; got "
-                         f"{type(params).__name__}")
-    W, b = params["W"], params["b"]
-    if not W or len(W) != len(b):
-        raise ValueError(f"{where}: params needs one bias per weight matrix, at least one of "
-                         f"each; got {len(W)} in 'W' and {len(b)} in 'b'")
-    for k, (Wk, bk) in enumerate(zip(W, b, strict=True)):
-        _real(f"params['W'][{k}]", Wk, where, finite=False)
-        _real(f"params['b'][{k}]", bk, where, finite=False)
-        below = W[k - 1].shape[-1] if k else None
-        if Wk.ndim < 2 or bk.shape[-1:] != Wk.shape[-1:] or (k and Wk.shape[-2] != below):
-            raise ValueError(
-                f"{where}: the layers of params do not fit together: W[{k}] has shape "
-                f"{Wk.shape} (inputs, units) and b[{k}] {bk.shape}"
-                + (f", but the layer below has {below} units" if k else "")
-            )
-    D = params.get("D")
-    if D is not None:
-        shape = (W[0].shape[-2], W[-1].shape[-1])
-        if _real("params['D']", D, where, finite=False).shape[-2:] != shape:
-            raise ValueError(f"{where}: params['D'] connects the inputs to the outputs, so it "
-                             f"must be {shape}; got {D.shape}")
-    return W, b
-
-
-def _check_forward(params: dict, X: np.ndarray) -> None:
-    W, _ = _check_params(params, "forward")
-    _real("X", X, "forward")
-    if X.ndim < 2 or X.shape[-1] != W[0].shape[-2]:
-        raise ValueError(f"forward: X must be patterns (N, {W[0].shape[-2]}), one row per "
-                         f"pattern for W[0] of shape {W[0].shape}; got {X.shape}")
-
-
-def _check_margin(margin: object, where: str) -> None:
-    if margin is not None:
-        real_number(margin, "margin", "None or a number in (0, 0.5]", lambda m: 0 < m <= 0.5,
-                    where, finite=True)
-
-
-def _check_output_error(y: np.ndarray, d: np.ndarray, margin: float | None = None) -> None:
-    _real("y", y, "output_error")
-    _real("d", d, "output_error")
-    if d.ndim < 1 or y.shape[y.ndim - d.ndim:] != d.shape:
-        raise ValueError(f"output_error: y (outputs) and d (targets) must have the same shape, "
-                         f"got {y.shape} and {d.shape}")
-    _check_margin(margin, "output_error")
-
-
-def _check_backward(params: dict, acts: list[np.ndarray], e: np.ndarray, grads: dict) -> None:
-    W, b = _check_params(params, "backward")
-    if not isinstance(acts, list | tuple) or len(acts) != len(W) + 1:
-        raise ValueError(f"backward: acts must be what forward returned, a list [X, a_1, ..., y] "
-                         f"of {len(W) + 1} arrays for {len(W)} layers; got "
-                         f"{len(acts) if isinstance(acts, list | tuple) else type(acts).__name__}")
-    for k, a in enumerate(acts):
-        units = W[k].shape[-2] if k < len(W) else W[-1].shape[-1]
-        if _real(f"acts[{k}]", a, "backward").ndim < 2 or a.shape[-1] != units:
-            raise ValueError(f"backward: acts[{k}] must have {units} columns (the units of layer "
-                             f"{k}), got shape {a.shape}; pass what forward(params, X) returned")
-    if _real("e", e, "backward").shape != acts[-1].shape:
-        raise ValueError(f"backward: e = dE/dy must have the shape of the outputs y = acts[-1], "
-                         f"{acts[-1].shape}; got {e.shape}")
-    keys = ("W", "b", "D") if params.get("D") is not None else ("W", "b")
-    if not isinstance(grads, dict) or any(k not in grads for k in keys):
-        raise ValueError(f"backward: grads must be a dict with the structure of params (keys "
-                         f"{', '.join(keys)}), arrays it overwrites; got {type(grads).__name__}"
-                         + (f" with keys {sorted(grads)}" if isinstance(grads, dict) else ""))
-    pairs = [(f"grads['{key}'][{k}]", g, p) for key in ("W", "b")
-             for k, (g, p) in enumerate(zip(grads[key], params[key], strict=False))]
-    if len(grads["W"]) != len(W) or len(grads["b"]) != len(b):
-        raise ValueError(f"backward: grads needs {len(W)} arrays in 'W' and in 'b', like params")
-    if "D" in keys:
-        pairs.append(("grads['D']", grads["D"], params["D"]))
-    for name, g, p in pairs:
-        if not isinstance(g, np.ndarray) or g.dtype.kind != "f" or g.shape != p.shape:
-            raise ValueError(f"backward: {name} must be a float array of shape {p.shape}, like "
-                             f"params (np.empty_like(p)), to be overwritten; got "
-                             f"{getattr(g, 'shape', type(g).__name__)}"
-                             + (f" of dtype {g.dtype}" if isinstance(g, np.ndarray) else ""))
 
 
 # ------------------------------------------------------------ forward and backward
@@ -162,15 +61,27 @@ def forward(params: dict, X: np.ndarray) -> list[np.ndarray]:
 
 
 @_checked_by(_check_output_error)
-def output_error(y: np.ndarray, d: np.ndarray, margin: float | None = None) -> np.ndarray:
+def output_error(y: np.ndarray, d: np.ndarray, margin: float | None = None,
+                 one_sided: bool = False) -> np.ndarray:
     """dE/dy = y - d (eq. 4), zero where an output is already beyond the margin.
 
-    ``margin`` is None or in (0, 0.5]. Raises ValueError if ``y`` and ``d`` differ in
-    shape (``d`` may lack ``y``'s leading axis of seeds) or hold NaN, or the margin is
-    out of range; TypeError if they are not NumPy arrays of real numbers.
+    ``margin`` is None or in (0, 0.5]. With a margin, an output whose target is 1 and
+    which is above 1 - margin, or whose target is 0 and which is below the margin, has
+    no error (the words of the paper's Fig. 4). Its error then jumps at the margin,
+    from -margin (or +margin) to 0. ``one_sided=True`` reads the margin as targets
+    instead: an on-unit aims at 1 - margin and an off-unit at the margin, with error
+    only on the near side, ``min(y - (1 - margin), 0)`` and ``max(y - margin, 0)``,
+    which goes to 0 continuously at the margin. Targets other than 0 and 1 keep y - d.
+
+    Raises ValueError if ``y`` and ``d`` differ in shape (``d`` may lack ``y``'s leading
+    axis of seeds) or hold NaN, or the margin is out of range; TypeError if they are
+    not NumPy arrays of real numbers or ``one_sided`` is not a bool.
     """
     e = y - d
-    if margin is not None:  # Fig. 4: on-units above 1 - margin, off-units below it
+    if margin is not None and one_sided:  # targets 1 - margin and margin, one-sided
+        e = np.where(d == 1, np.minimum(y - (1 - margin), 0.0),
+                     np.where(d == 0, np.maximum(y - margin, 0.0), e))
+    elif margin is not None:  # Fig. 4: on-units above 1 - margin, off-units below it
         e = np.where(((d == 1) & (y > 1 - margin)) | ((d == 0) & (y < margin)), 0.0, e)
     return e
 
@@ -206,37 +117,29 @@ def backward(params: dict, acts: list[np.ndarray], e: np.ndarray, grads: dict) -
             delta = (delta @ W_T) * a * (1 - a)
 
 
-def gradients(params: dict, X: np.ndarray, D: np.ndarray, margin: float | None = None
-              ) -> tuple[dict, np.ndarray]:
+def gradients(params: dict, X: np.ndarray, D: np.ndarray, margin: float | None = None,
+              one_sided: bool = False) -> tuple[dict, np.ndarray]:
     """dE/dw of E = 1/2 sum over patterns and outputs of (y - d)^2 (eq. 3).
 
+    With a ``margin``, the error is that of :func:`output_error` (``one_sided`` as there).
     Returns the gradients (same structure as ``params``) and the outputs ``y``.
 
     Raises
     ------
     ValueError, TypeError
         As :func:`forward`; and if ``D`` is not the targets (N, n_out), one row per
-        pattern of ``X``, or ``margin`` is not None or a number in (0, 0.5].
+        pattern of ``X``, ``margin`` is not None or a number in (0, 0.5], or
+        ``one_sided`` is not a bool.
     """
     _check_targets(params, X, D, "gradients")
     _check_margin(margin, "gradients")
+    flag(one_sided, "gradients: one_sided")
     acts = forward(params, X)
     grads = {key: ([np.empty_like(p) for p in value] if isinstance(value, list)
                    else None if value is None else np.empty_like(value))
              for key, value in params.items()}
-    backward(params, acts, output_error(acts[-1], D, margin), grads)
+    backward(params, acts, output_error(acts[-1], D, margin, one_sided), grads)
     return grads, acts[-1]
-
-
-def _check_targets(params: dict, X: np.ndarray, D: np.ndarray, where: str) -> None:
-    """X patterns for params and D their targets, one row of n_out per pattern."""
-    W, _ = _check_params(params, where)
-    _real("X", X, where)
-    _real("D", D, where)
-    n_in, n_out = W[0].shape[-2], W[-1].shape[-1]
-    if X.ndim < 2 or X.shape[-1] != n_in or D.shape != X.shape[:-1] + (n_out,):
-        raise ValueError(f"{where}: X must be patterns (N, {n_in}) and D their targets "
-                         f"(N, {n_out}), one row per pattern; got X {X.shape} and D {D.shape}")
 
 
 # The training loop's own calls: its arguments are right by construction (see _checked_by).
@@ -333,11 +236,17 @@ class TrainSettings:
     margin : float or None
         No error for an output beyond the margin (on-units above 1 - margin, off-units
         below it); the criterion then is no error left, and ``tolerance`` is not used.
+    one_sided : bool
+        With a margin: aim on-units at 1 - margin and off-units at the margin, with
+        error only short of them (see :func:`output_error`), instead of 0/1 targets
+        whose error is zeroed beyond the margin.
     error : {"sum", "mean"}
     warmup : (sweeps, epsilon, alpha) or None
         Other rates for the first sweeps.
     decay : float
         Every weight shrinks by this fraction after each change, in [0, 1).
+    decay_biases : bool
+        False spares the biases from the decay (only the connection weights shrink).
     caller : str
         The function whose arguments these are, named in the errors; ``names`` maps a
         setting to the name the caller gives it (e.g. ``{"epsilon": "lr"}``).
@@ -357,6 +266,8 @@ class TrainSettings:
     error: str = "sum"
     warmup: tuple[int, float, float] | None = None
     decay: float = 0.0
+    one_sided: bool = False
+    decay_biases: bool = True
     caller: str = field(default="TrainSettings", compare=False, repr=False)
     names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -375,6 +286,8 @@ class TrainSettings:
             raise ValueError(f"error must be one of sum, mean; got {self.error!r}")
         real_number(self.decay, name("decay"), "a number in [0, 1)", lambda v: 0 <= v < 1, where,
                     finite=True)
+        flag(self.one_sided, f"{where}: {name('one_sided')}")
+        flag(self.decay_biases, f"{where}: {name('decay_biases')}")
         warmup = self.warmup
         if warmup is not None:
             if not isinstance(warmup, tuple | list) or len(warmup) != 3:
@@ -405,18 +318,25 @@ class Trained:
 
 
 def train(settings: TrainSettings, theta: np.ndarray, layers: tuple[int, ...], X: np.ndarray,
-          D: np.ndarray, direct: bool = False, mask: np.ndarray | None = None) -> Trained:
+          D: np.ndarray, direct: bool = False, mask: np.ndarray | None = None,
+          monitor: Callable[[int, np.ndarray, np.ndarray, np.ndarray], None] | None = None
+          ) -> Trained:
     """Train S nets at once, full batch, as ``settings`` say; ``theta`` is not changed.
 
     ``theta`` (S, n_weights) holds their weights (see :func:`views`); ``X`` and ``D`` are
     the patterns and targets, (N, n) shared by every net or (S, N, n) one set per net;
     ``mask`` (n_weights,), 0 for a connection that does not exist, keeps it at its value.
+    ``monitor``, if given, is called at every sweep ``t`` before the weights change, as
+    ``monitor(t, rows, theta, grad)``: which nets are still training (their rows of the
+    input ``theta``), their weights and their gradient dE/dw (the error's own, before
+    ``mask``), arrays it must not change.
     The arguments are checked here, once; the sweeps run unchecked.
 
     Raises
     ------
     TypeError
-        If ``settings`` is not a :class:`TrainSettings`, or an array is not real numbers.
+        If ``settings`` is not a :class:`TrainSettings`, an array is not real numbers, or
+        ``monitor`` is neither None nor callable.
     ValueError
         If the shapes do not fit ``layers`` and each other, or an array holds NaN.
     """
@@ -440,11 +360,27 @@ def train(settings: TrainSettings, theta: np.ndarray, layers: tuple[int, ...], X
     if mask is not None and _real("mask", mask, where).shape != (P,):
         raise ValueError(f"{where}: mask must have one entry per weight, ({P},); got "
                          f"{mask.shape}")
-    return _train(settings, theta.astype(np.float64), layers, direct, X, D, mask)
+    if monitor is not None and not callable(monitor):
+        raise TypeError(f"{where}: monitor must be None or a function monitor(t, rows, theta, "
+                        f"grad), got {type(monitor).__name__}")
+    return _train(settings, theta.astype(np.float64), layers, direct, X, D, mask, monitor)
+
+
+def _shrink(s: TrainSettings, n: int, layers: tuple[int, ...], direct: bool
+            ) -> float | np.ndarray:
+    """The factor the decay multiplies the weights by after each change: 1 - decay, or
+    per weight (n,) with 1 for the biases when they are spared."""
+    if s.decay_biases:
+        return 1.0 - s.decay
+    factor = np.full((1, n), 1.0 - s.decay)
+    for b in _views(factor, layers, direct)["b"]:
+        b[...] = 1.0
+    return factor[0]
 
 
 def _train(s: TrainSettings, theta: np.ndarray, layers: tuple[int, ...], direct: bool,
-           X: np.ndarray, D: np.ndarray, mask: np.ndarray | None) -> Trained:
+           X: np.ndarray, D: np.ndarray, mask: np.ndarray | None,
+           monitor: Callable | None = None) -> Trained:
     """The sweeps of :func:`train`, unchecked. A net that has stopped is copied out and
     dropped from the batch. ``theta`` is changed in place."""
     n = len(theta)
@@ -455,10 +391,11 @@ def _train(s: TrainSettings, theta: np.ndarray, layers: tuple[int, ...], direct:
     rows = np.arange(n)  # which nets are still in the batch
     change, grad = np.zeros_like(theta), np.empty_like(theta)
     params, grads = _views(theta, layers, direct), _views(grad, layers, direct)
+    shrink = _shrink(s, theta.shape[1], layers, direct)
     for t in range(cap + 1):
         acts = _forward(params, X)
         y = acts[-1]
-        e = scale * _output_error(y, D, s.margin)
+        e = scale * _output_error(y, D, s.margin, s.one_sided)
         history[rows, t] = 0.5 / scale * np.einsum("sij,sij->s", e, e)
         if criterion:
             if s.margin is not None:
@@ -479,6 +416,8 @@ def _train(s: TrainSettings, theta: np.ndarray, layers: tuple[int, ...], direct:
             acts = [a if a.ndim == 2 else a[keep] for a in acts]
             e = e[keep]
         _backward(params, acts, e, grads)
+        if monitor is not None:
+            monitor(t, rows, theta, grad)
         eps, alpha = s.epsilon, s.alpha
         if s.warmup is not None and t < s.warmup[0]:
             _, eps, alpha = s.warmup
@@ -487,6 +426,6 @@ def _train(s: TrainSettings, theta: np.ndarray, layers: tuple[int, ...], direct:
         change -= eps * (grad if mask is None else grad * mask)
         theta += change
         if s.decay:
-            theta *= 1.0 - s.decay  # every weight shrinks after each change
+            theta *= shrink  # every weight (or every one but the biases) shrinks
     converged = first_ok >= 0
     return Trained(final, history, np.where(converged, first_ok, cap), converged)

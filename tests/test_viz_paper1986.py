@@ -38,3 +38,21 @@ def test_plot_hinton_with_a_fixed_scale_clips_large_weights() -> None:
 def test_plot_hinton_rejects_bad_input(bad) -> None:
     with pytest.raises(ValueError, match="plot_hinton"):
         viz.plot_hinton(bad)
+
+
+def test_plot_person_units_draws_fig_4s_layout() -> None:
+    """Six units, each two rows of 12 (English above Italian), on one scale."""
+    people = [f"E{i}" for i in range(12)] + [f"I{i}" for i in range(12)]
+    W = np.arange(144, dtype=float).reshape(24, 6) - 70.0
+    fig = viz.plot_person_units(W, people, [f"u{k}" for k in range(6)])
+    axes = fig.axes
+    assert len(axes) == 6 and [ax.get_title() for ax in axes] == [f"u{k}" for k in range(6)]
+    scale = np.abs(W).max()
+    for k, ax in enumerate(axes):
+        sides = np.array([p.get_width() for p in ax.patches]).reshape(2, 12)
+        np.testing.assert_allclose(sides**2, np.abs(W[:, k].reshape(2, 12)) / scale)
+        colours = np.array([p.get_facecolor()[0] for p in ax.patches]).reshape(2, 12)
+        np.testing.assert_array_equal(colours == 1.0, W[:, k].reshape(2, 12) > 0)
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["English", "Italian"]
+    assert [t.get_text() for t in axes[4].get_xticklabels()] == people[:12]
+    plt.close("all")

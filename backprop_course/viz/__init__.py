@@ -8,6 +8,7 @@ module                 what it draws                                 chapters
 ``viz.matrices``       matrix shapes, outer products, cells, Hinton  5, 9, 12
 ``viz.training``       decision regions, curves, confusion, digits   7
 ``viz.landscape``      gradient norms per layer, slices of the loss  11
+``viz.paper1986``      the 1986 paper's Fig. 4, redrawn              9
 ``viz.step_through``   the backward pass step by step, as HTML       2, 3, 6, 8
 =====================  ============================================  ==========
 
@@ -26,6 +27,7 @@ from .calculus import plot_descent_1d, plot_descent_contour, plot_tangent
 from .graphs import draw_graph
 from .landscape import plot_layer_grid, plot_loss_slice
 from .matrices import plot_grid, plot_hinton, plot_matmul_shapes, plot_outer_products
+from .paper1986 import plot_person_units
 from .step_through import step_through, trace_backward
 from .training import plot_confusion_matrix, plot_curves, plot_decision_boundary, plot_digits
 
@@ -35,6 +37,7 @@ __all__ = [
     "plot_matmul_shapes", "plot_outer_products", "plot_hinton", "plot_grid",  # matrices
     "plot_decision_boundary", "plot_curves", "plot_confusion_matrix", "plot_digits",  # training
     "plot_layer_grid", "plot_loss_slice",  # landscape
+    "plot_person_units",  # paper1986
     "step_through", "trace_backward",  # step_through (an interactive page, not a Figure)
 ]
 

@@ -15,14 +15,19 @@ dw(t) = -epsilon dE/dw(t) + alpha dw(t-1). ``sweep`` runs many seeds at once
 batched matrix products) and returns the distribution of sweeps.
 
 The chapter's many-seed results are cached in ``paper1986_results.json`` beside
-this package; regenerate them with
+this package; regenerate them (hours on two cores; ``--only NAME`` for one entry) and
+check them against the code (seconds, on any CPU) with
 
     python -m backprop_course.experiments.paper1986 --regenerate
+    python -m backprop_course.experiments.paper1986 --check
 
 The modules, by idea: ``tasks`` (the paper's constants, the tasks and their data),
 ``training`` (``run``, ``sweep``),
 ``results`` (what they return), ``analysis`` (where training stopped: ``hessian``,
-``end_state``, ``classify``) and ``cache`` (the cached results and the CLI). The
+``end_state``, ``settle``, ``classify``), ``family`` (the family trees: the set-up
+that learns, the balance of gradient and decay, the units of Fig. 4, every case held
+out in turn), ``catalogue`` (what the cache holds) and ``cache`` (the cached results,
+their check and the CLI). The
 forward and backward passes (``forward``, ``backward``, ...) are the package's
 batched logistic networks, :mod:`backprop_course.sigmoid_nets`, re-exported here.
 """
@@ -38,23 +43,46 @@ from .analysis import (
     CURVATURE_ZERO,  # noqa: F401
     FLAT_FALL,  # noqa: F401
     GRADIENT_ZERO,  # noqa: F401
+    NEARBY,  # noqa: F401
     NEGATIVE_CURVATURE,  # noqa: F401
+    SETTLE_RADIUS,  # noqa: F401
+    SETTLE_STEPS,  # noqa: F401
     EndState,
+    Settled,
     classify,
     end_state,
     hessian,
+    settle,
 )
 from .cache import (
+    RESULTS_FILE,
+    check_cache,
+    load_network,
+    load_results,
+    load_rotation,
+    load_trace,
+    main,  # noqa: F401
+    regenerate,
+)
+from .catalogue import (
     CACHED_NETWORKS,  # noqa: F401
     CACHED_RUNS,  # noqa: F401
     HISTORY_POINTS,  # noqa: F401
-    RESULTS_FILE,
+    KEEP_WEIGHTS,  # noqa: F401
+    PROBE_AT,  # noqa: F401
+    PROBE_RTOL,  # noqa: F401
+    PROBE_SEEDS,  # noqa: F401
     TRAINED_ON,  # noqa: F401
-    load_network,
-    load_results,
-    main,  # noqa: F401
-    regenerate,
-    regenerate_unfinished,  # noqa: F401
+)
+from .family import (
+    WORKING,
+    LayerBalance,
+    Rotation,
+    layer_balance,
+    person_features,
+    person_units,
+    rotation,
+    separating_units,
 )
 from .results import Result, SweepResult, Unfinished
 from .tasks import (
@@ -90,7 +118,9 @@ from .tasks import (
 )
 from .training import run, sweep
 
-__all__ = ["TASKS", "Task", "Result", "SweepResult", "Unfinished", "EndState", "run", "sweep",
-           "forward", "backward", "gradients", "output_error", "task_data", "hessian",
-           "end_state", "classify", "load_results", "load_network", "regenerate",
-           "RESULTS_FILE"]
+__all__ = ["TASKS", "Task", "Result", "SweepResult", "Unfinished", "EndState", "Settled", "run",
+           "sweep", "forward", "backward", "gradients", "output_error", "task_data", "hessian",
+           "end_state", "settle", "classify", "load_results", "load_network", "load_rotation",
+           "load_trace", "check_cache", "regenerate", "RESULTS_FILE", "WORKING", "LayerBalance",
+           "Rotation", "layer_balance", "person_features", "person_units", "separating_units",
+           "rotation"]

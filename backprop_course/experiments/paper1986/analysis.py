@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...checks import int_at_least
 from ...sigmoid_nets import _check_targets, forward, gradients
 from .tasks import RAY_SCALE
 
-__all__ = ["EndState", "hessian", "end_state", "classify"]
+__all__ = ["EndState", "Settled", "hessian", "end_state", "settle", "classify"]
 
 
 # ------------------------------------------------------------ where training stopped
@@ -18,6 +19,9 @@ GRADIENT_ZERO = 1e-9  # |dE/dw| below this is zero to round-off, for these small
 CURVATURE_ZERO = 1e-9  # a Hessian eigenvalue within this of 0 (times the largest) is flat
 NEGATIVE_CURVATURE = 1e-3  # an eigenvalue below -this (times the largest) is clearly negative
 FLAT_FALL = 0.01  # training on lowered E by less than this fraction: the error is level
+SETTLE_STEPS = 60  # settle(): at most this many Newton steps ...
+SETTLE_RADIUS = 0.02  # ... each moving the weights by at most this fraction of |w| (+ 0.02)
+NEARBY = 0.1  # a stationary point within this fraction of |w| is where the run is
 
 
 def _flat_params(params: dict) -> list[np.ndarray]:
@@ -159,52 +163,162 @@ def end_state(params: dict, X: np.ndarray, D: np.ndarray) -> EndState:
                     float(np.linalg.norm(w)), eigenvalues, min(rays))
 
 
+@dataclass(frozen=True)
+class Settled:
+    """Where :func:`settle` ended: its :class:`EndState`, how far it moved, in how many steps."""
+
+    state: EndState
+    moved: float  # |w_end - w_start|, over every weight
+    steps: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.state, EndState):
+            raise TypeError(f"Settled: state must be an EndState, got {type(self.state).__name__}")
+        for name in ("moved", "steps"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
+                raise TypeError(f"Settled: {name} must be a non-negative number, got {value!r:.30}")
+
+    def to_json(self) -> dict:
+        return {"state": self.state.to_json(), "moved": self.moved, "steps": self.steps}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Settled:
+        if not isinstance(d, dict) or not {"state", "moved", "steps"} <= set(d):
+            raise ValueError("Settled.from_json needs a dict with keys state, moved, steps (as "
+                             "to_json writes)")
+        return cls(EndState.from_json(d["state"]), d["moved"], int(d["steps"]))
+
+
+def _unflatten(w: np.ndarray, like: dict) -> dict:
+    """``params`` of the shapes of ``like`` from one vector in :func:`_flat_params` order."""
+    out, offset = [], 0
+    for a in _flat_params(like):
+        out.append(w[offset:offset + a.size].reshape(a.shape))
+        offset += a.size
+    n = len(like["W"])
+    return {"W": out[:n], "b": [b.ravel() for b in out[n:2 * n]],
+            "D": out[2 * n] if like.get("D") is not None else None}
+
+
+def settle(params: dict, X: np.ndarray, D: np.ndarray, steps: int = SETTLE_STEPS
+           ) -> tuple[dict, Settled]:
+    """Look for a stationary point of E near ``params`` by Newton's method.
+
+    Gradient descent approaches a minimum ever more slowly, so its gradient never
+    reaches round-off. Newton's method, with the exact Hessian (:func:`hessian`),
+    converges to a nearby minimum in a few steps. Here it is kept downhill by a trust
+    region: each step minimises the quadratic model of E within a radius, which starts
+    at ``SETTLE_RADIUS`` times ``|w|`` + 0.02, shrinks after a step the model predicted
+    badly (and that step is not taken) and grows after a good one. It stops once the
+    gradient is below ``GRADIENT_ZERO``, or after ``steps`` steps.
+
+    Returns the weights where it stopped and a :class:`Settled`: the
+    :class:`EndState` there and how far the weights moved.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`hessian`; ValueError if ``steps`` is not a positive int.
+    """
+    _check_single(params, X, D, "settle")
+    steps = int_at_least(steps, 1, "steps", "settle")
+    X, D = np.asarray(X, dtype=np.float64), np.asarray(D, dtype=np.float64)
+
+    def error_and_gradient(w: np.ndarray) -> tuple[float, np.ndarray]:
+        grads, y = gradients(_unflatten(w, params), X, D)
+        return _summed_error(y, D), np.concatenate([a.ravel() for a in _flat_params(grads)])
+
+    start = np.concatenate([a.ravel() for a in _flat_params(params)])
+    w, taken = start.copy(), 0
+    radius = SETTLE_RADIUS * (np.linalg.norm(w) + 1)
+    E, g = error_and_gradient(w)
+    for _ in range(steps):
+        if np.linalg.norm(g) < GRADIENT_ZERO:
+            break
+        curvature, V = np.linalg.eigh(hessian(_unflatten(w, params), X, D))
+        step = _trust_step(curvature, V.T @ g, radius) @ V.T
+        predicted = g @ step + 0.5 * np.sum(curvature * (V.T @ step) ** 2)  # the model's dE
+        E_new, g_new = error_and_gradient(w + step)
+        ratio = (E_new - E) / predicted if predicted < 0 else -1.0
+        if ratio > 0.1:  # E fell as the model said: take the step
+            w, E, g, taken = w + step, E_new, g_new, taken + 1
+        if ratio < 0.25:
+            radius = 0.25 * np.linalg.norm(step)
+        elif ratio > 0.75 and np.linalg.norm(step) > 0.99 * radius:
+            radius *= 2
+    found = _unflatten(w, params)
+    return found, Settled(end_state(found, X, D), float(np.linalg.norm(w - start)), taken)
+
+
+def _trust_step(curvature: np.ndarray, g: np.ndarray, radius: float) -> np.ndarray:
+    """The step s (in the eigenbasis of H) that minimises g.s + s.H.s/2 with |s| <= radius:
+    s = -g / (curvature + mu) for the least mu >= 0 (and > -min curvature) that fits."""
+    def step(mu: float) -> np.ndarray:
+        return -g / (curvature + mu)
+
+    low = max(0.0, -curvature[0]) * (1 + 1e-12) + 1e-300
+    if curvature[0] > 0 and np.linalg.norm(step(0.0)) <= radius:
+        return step(0.0)  # the Newton step itself
+    high = low + np.linalg.norm(g) / radius + 1.0
+    for _ in range(200):  # |step(mu)| falls as mu grows: bisect for |step| = radius
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if np.linalg.norm(step(mid)) > radius else (low, mid)
+    return step(high)
+
+
 def _summed_error(y: np.ndarray, D: np.ndarray) -> float:
     """E = 1/2 sum (y - d)^2 over the cases and the outputs (eq. 3), no margin."""
     return float(0.5 * np.sum((y - D) ** 2))
 
 
-def classify(before: EndState, after: EndState | None) -> str:
-    """Name where an unfinished run is, from its state at the cap and after training on.
+def classify(before: EndState, after: EndState | None, settled: Settled | None = None) -> str:
+    """Name where an unfinished run is, from its states at two caps (``before``, ``after``)
+    and what :func:`settle` found from the second (``settled``, optional).
 
-    ``after`` is None if the run met the criterion while training on: it was on a
-    **plateau**, slow, not stuck. Otherwise the state after training on decides:
+    ``after`` None means the run met the criterion while training on: a **plateau**.
+    If ``settled`` lowered E by more than ``FLAT_FALL`` (1 %), E only falling on its
+    way, the run is in no minimum: ``"still descending"`` if its error also fell by
+    more than that between the caps, else ``"not a minimum"`` (gradient descent is not
+    taking the way down that Newton's method found). If ``settled`` reached a
+    stationary point near the run (within ``NEARBY`` times ``|w|``), that point is
+    judged in place of ``after``, which gradient descent would approach ever more
+    slowly. Then:
 
     - ``"local minimum"``: the gradient is zero to round-off (below ``GRADIENT_ZERO``)
-      and every Hessian eigenvalue is positive;
+      and every Hessian eigenvalue is positive (above ``CURVATURE_ZERO`` times the
+      largest): a true local minimum, at finite weights;
     - ``"saddle"``: the gradient is zero and some eigenvalue is clearly negative;
-    - ``"still descending"``: the error fell by more than ``FLAT_FALL`` (1 %) of its
-      value while training on: the run is moving from one plateau to a lower one;
-    - ``"near a saddle"``: the error stayed level and the gradient is not zero, but
-      the Hessian has a clearly negative eigenvalue (below ``-NEGATIVE_CURVATURE``
-      times the largest in magnitude): a direction in which the error curves down;
-    - ``"minimum at infinity"``: the error stayed level but still fell a little, the
-      weights grew, the gradient is not zero, no curvature is clearly negative, and
-      making the weights larger (``EndState.ray_error``) lowers the error further:
-      the run looks as if it is sliding down a valley whose floor it reaches only as
-      the weights grow without bound. A very long plateau looks the same, so this
-      verdict is provisional: ``Unfinished`` trains such runs on further, and calls
-      one that then learns a "long plateau";
-    - ``"flat"``: level, the gradient not zero, no clear negative curvature, but
-      larger weights do not lower the error: a plateau not yet left, or a flat region
-      near a minimum; the budget cannot tell which (``Unfinished`` trains such runs
-      on further too);
+    - ``"still descending"``: the error fell by more than ``FLAT_FALL`` between the caps;
+    - ``"near a saddle"``: level, the gradient not zero, but the Hessian has a clearly
+      negative eigenvalue (below ``-NEGATIVE_CURVATURE`` times the largest in size);
+    - ``"minimum at infinity"``: level but still falling a little, the weights grew,
+      no curvature clearly negative, and larger weights (``EndState.ray_error``) lower
+      the error further: a valley whose floor lies at infinite weights (a very long
+      plateau looks the same until it is left);
+    - ``"flat"``: level, the gradient not zero, no clear negative curvature, and larger
+      weights do not help;
     - ``"undecided"``: none of these (e.g. the error rose).
 
-    A verdict on an unfinished run is only as good as the budget it was given: a run
-    that approaches a flat local minimum slowly never gets its gradient below
-    ``GRADIENT_ZERO`` in any number of sweeps we can afford.
-
-    Raises TypeError if ``before`` is not an :class:`EndState` or ``after`` is neither
-    an EndState nor None.
+    Raises TypeError if ``before`` is not an :class:`EndState`, ``after`` neither an
+    EndState nor None, or ``settled`` neither a :class:`Settled` nor None.
     """
     for name, state in (("before", before), ("after", after)):
         if not isinstance(state, EndState) and not (name == "after" and state is None):
             raise TypeError(f"classify: {name} must be an EndState (see end_state)"
                             + (" or None" if name == "after" else "")
                             + f", got {type(state).__name__}")
+    if settled is not None and not isinstance(settled, Settled):
+        raise TypeError(f"classify: settled must be None or a Settled (see settle), got "
+                        f"{type(settled).__name__}")
     if after is None:
         return "plateau"
+    fell = after.error < (1 - FLAT_FALL) * before.error  # between the two caps
+    if settled is not None and settled.state.error < (1 - FLAT_FALL) * after.error:
+        return "still descending" if fell else "not a minimum"  # Newton found a way down
+    if (settled is not None and settled.state.gradient_norm < GRADIENT_ZERO
+            and settled.moved < NEARBY * after.weight_norm):
+        after = settled.state  # the stationary point the run is approaching
     scale = max(float(np.abs(after.eigenvalues).max()), 1e-300)
     negative = after.eigenvalues[0] < -NEGATIVE_CURVATURE * scale
     if after.gradient_norm < GRADIENT_ZERO:
@@ -213,7 +327,7 @@ def classify(before: EndState, after: EndState | None) -> str:
         if after.eigenvalues[0] > CURVATURE_ZERO * scale:
             return "local minimum"
         return "undecided"
-    if after.error < (1 - FLAT_FALL) * before.error:
+    if fell:
         return "still descending"
     if negative:
         return "near a saddle"

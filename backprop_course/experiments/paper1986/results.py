@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...checks import real_number
-from .analysis import EndState, classify
+from .analysis import classify
 from .tasks import _task, _views
 
 __all__ = ["Result", "SweepResult", "Unfinished"]
@@ -55,6 +55,9 @@ class SweepResult:
     settings: dict = field(default_factory=dict)
     theta: np.ndarray | None = field(default=None, repr=False)  # final weights, flat
     unfinished: Unfinished | None = None  # the cache's runs past the cap (see Unfinished)
+    held_out: np.ndarray | None = None  # (seeds, k): the cases each seed held out
+    train_correct: np.ndarray | None = None  # training cases right by the 0.5 rule
+    train_strict: np.ndarray | None = None  # training cases with no error left (the margin)
 
     def __post_init__(self) -> None:
         _task(self.task)
@@ -128,25 +131,50 @@ class SweepResult:
                              f"within {self.max_sweeps:,} sweeps, so there are no sweeps to "
                              "compare with")
 
-    def trained_on(self) -> SweepResult:
-        """The same runs, with the unfinished ones as they ended at ``LONG_SWEEPS``.
+    def trained_on(self, further: bool = False) -> SweepResult:
+        """The same runs, with the unfinished ones as they ended when trained on: at
+        ``LONG_SWEEPS``, or with ``further=True`` at ``FURTHER_SWEEPS``.
 
         Only for a cached result of ``TRAINED_ON``: every run then counts as converged
-        if it met the criterion within ``unfinished.max_sweeps`` sweeps.
+        if it met the criterion within the longer cap. Raises ValueError for another.
         """
         if self.unfinished is None:
-            from .cache import TRAINED_ON  # (the cache imports this module)
+            from .catalogue import TRAINED_ON  # (the cache imports this module)
 
             raise ValueError(f"{self.task} result holds no unfinished runs trained on; "
                              f"the cached results that do are: {', '.join(TRAINED_ON)}")
         where = {int(seed): i for i, seed in enumerate(self.seeds)}
         sweeps, converged = self.sweeps.copy(), self.converged.copy()
         u = self.unfinished
+        cap = u.further_sweeps if further else u.max_sweeps
         for seed, n, ok in zip(u.seeds.tolist(), u.sweeps.tolist(), u.converged.tolist(),
                                strict=True):
+            if further and not ok:
+                n, ok = u.further[seed]
             sweeps[where[seed]], converged[where[seed]] = n, ok
-        return SweepResult(self.task, self.seeds, sweeps, converged, u.max_sweeps,
-                           self.held_out_correct, {**self.settings, "max_sweeps": u.max_sweeps})
+        return SweepResult(self.task, self.seeds, sweeps, converged, cap,
+                           self.held_out_correct, {**self.settings, "max_sweeps": cap})
+
+    def converged_within(self, cap: int) -> int:
+        """How many runs met the criterion within ``cap`` sweeps: from the runs themselves
+        up to their cap, then from those of the cache trained on (``unfinished``).
+
+        Raises ValueError if ``cap`` is not a non-negative int or lies beyond what the
+        result knows (its cap, or the caps of its runs trained on).
+        """
+        known = self.max_sweeps
+        if self.unfinished is not None:
+            known = max(self.unfinished.max_sweeps, self.unfinished.further_sweeps)
+        if (isinstance(cap, bool) or not isinstance(cap, numbers.Integral)
+                or not 0 <= cap <= known):
+            raise ValueError(f"SweepResult.converged_within: cap must be an int from 0 to "
+                             f"{known:,}, the longest this result was trained; got {cap!r}")
+        n = int(np.sum(self.converged & (self.sweeps <= cap)))
+        u = self.unfinished
+        if u is not None and cap > self.max_sweeps:
+            n += int(np.sum(u.converged & (u.sweeps <= cap)))
+            n += sum(ok and k <= cap for k, ok in u.further.values())
+        return n
 
     def percentile_of(self, sweeps: float) -> float:
         """The percentage of converged runs that needed fewer sweeps than ``sweeps``.
@@ -166,18 +194,22 @@ class SweepResult:
 class Unfinished:
     """The runs of a cached result that had not converged at its cap, trained on.
 
-    Each was trained on to ``max_sweeps`` (``LONG_SWEEPS``). For a run that still did
-    not converge, ``states[seed]`` holds its :class:`EndState` at the first cap and at
-    the end, and :func:`classify` names where it is.
+    Each was trained on to ``max_sweeps`` (``LONG_SWEEPS``); ``sweeps`` and ``converged``
+    say when it met the criterion. Those that did not were trained on again, to
+    ``FURTHER_SWEEPS``: ``further[seed]`` is (sweeps, converged) of that run. For a run
+    that did not converge even then, ``states[seed]`` holds its :class:`EndState` at
+    ``max_sweeps`` and at ``FURTHER_SWEEPS``, and what :func:`settle` found from the
+    second (a :class:`Settled`, or None), and :func:`classify` names where it is.
     """
 
     seeds: np.ndarray
     sweeps: np.ndarray  # sweeps to converge when trained on, or max_sweeps
     converged: np.ndarray
     max_sweeps: int
-    states: dict[int, tuple[EndState, EndState]]
-    further: dict[int, tuple[int, bool]] = field(default_factory=dict)  # level runs ("flat",
-    #     "minimum at infinity"): (sweeps, converged) when trained on to FURTHER_SWEEPS
+    states: dict[int, tuple]  # (EndState, EndState, Settled | None) per seed still unfinished
+    further: dict[int, tuple[int, bool]] = field(default_factory=dict)  # every run unfinished
+    #     at max_sweeps: (sweeps, converged) when trained on to further_sweeps
+    further_sweeps: int = 0
 
     def __post_init__(self) -> None:
         if not len(self.seeds) == len(self.sweeps) == len(self.converged):
@@ -185,21 +217,24 @@ class Unfinished:
                              f"got {len(self.seeds)}, {len(self.sweeps)} and "
                              f"{len(self.converged)}")
         missing = [int(seed) for seed, ok in zip(self.seeds, self.converged, strict=True)
-                   if not ok and int(seed) not in self.states]
+                   if not ok and not self.further.get(int(seed), (0, False))[1]
+                   and int(seed) not in self.states]
         if missing:
             raise ValueError(f"Unfinished: every run that did not converge needs its states "
-                             f"(EndState at the cap, EndState at the end); seed {missing[0]} "
+                             f"(EndState at the caps, Settled or None); seed {missing[0]} "
                              "has none")
 
     def kinds(self) -> dict[int, str]:
-        """Each seed's verdict: "plateau" if it converged when trained on, else classify(),
-        where a level run that converged when trained on further is a "long plateau"."""
+        """Each seed's verdict: "plateau" if it converged by ``max_sweeps``, "long plateau"
+        if by ``further_sweeps``, else what :func:`classify` makes of its states."""
         out = {}
         for seed, ok in zip(self.seeds.tolist(), self.converged.tolist(), strict=True):
-            kind = "plateau" if ok else classify(*self.states[seed])
-            if self.further.get(seed, (0, False))[1]:  # level, then learned after all
-                kind = "long plateau"
-            out[seed] = kind
+            if ok:
+                out[seed] = "plateau"
+            elif self.further.get(seed, (0, False))[1]:
+                out[seed] = "long plateau"
+            else:
+                out[seed] = classify(*self.states[seed])
         return out
 
     def summary(self) -> str:
@@ -209,4 +244,7 @@ class Unfinished:
         if n_ok:
             ok = self.sweeps[self.converged]
             text += f" (after {ok.min():,} to {ok.max():,})"
+        if self.further:
+            later = sum(ok for _, ok in self.further.values())
+            text += f", {later} of {len(self.further)} more by {self.further_sweeps:,}"
         return text

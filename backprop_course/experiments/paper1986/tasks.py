@@ -94,7 +94,7 @@ TASKS: dict[str, Task] = {
                          held_out=FAMILY_HELD_OUT),
 }
 OVERRIDES = ("epsilon", "alpha", "init_range", "max_sweeps", "tolerance", "error",
-             "inputs", "sweeps", "decay", "warmup", "held_out")
+             "inputs", "sweeps", "decay", "warmup", "held_out", "one_sided", "decay_biases")
 
 
 def _task(name: object) -> Task:

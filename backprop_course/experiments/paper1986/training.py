@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +47,8 @@ def _settings(task: Task, overrides: dict, where: str = "") -> _Settings:
     s = {"epsilon": task.epsilon, "alpha": task.alpha, "init_range": INIT_RANGE,
          "max_sweeps": MAX_SWEEPS, "tolerance": TOLERANCE, "error": "sum",
          "inputs": "binary", "sweeps": task.sweeps, "decay": task.decay,
-         "warmup": task.warmup, "held_out": task.held_out} | overrides
+         "warmup": task.warmup, "held_out": task.held_out, "one_sided": False,
+         "decay_biases": True} | overrides
     if s["inputs"] not in ("binary", "bipolar"):
         raise ValueError(f"inputs must be one of binary, bipolar; got {s['inputs']!r}")
     real_number(s["init_range"], "init_range", "a finite non-negative number", lambda v: v >= 0,
@@ -62,7 +63,8 @@ def _settings(task: Task, overrides: dict, where: str = "") -> _Settings:
                          f"{task.name} to train on; got {s['held_out']}")
     train = TrainSettings(s["epsilon"], s["alpha"], s["max_sweeps"] if fixed is None else fixed,
                           stop=fixed is None, tolerance=s["tolerance"], margin=task.margin,
-                          error=s["error"], warmup=s["warmup"], decay=s["decay"], caller=where)
+                          error=s["error"], warmup=s["warmup"], decay=s["decay"],
+                          one_sided=s["one_sided"], decay_biases=s["decay_biases"], caller=where)
     return _Settings(train, s["init_range"], s["inputs"], s["held_out"])
 
 
@@ -101,10 +103,13 @@ def _initial(task: Task, seed: int, s: _Settings, n_cases: int) -> tuple[dict, n
     return params, held
 
 
-def _train(task: Task, seeds: np.ndarray, s: _Settings) -> dict:
+def _train(task: Task, seeds: np.ndarray, s: _Settings, held: np.ndarray | None = None,
+           monitor: Callable | None = None) -> dict:
     """Train one network per seed, all at once, with the shared trainer
     (:func:`backprop_course.sigmoid_nets.train`): the seeds are the leading axis, and the
-    weights of all of them live in one array ``theta`` (seeds, n_weights)."""
+    weights of all of them live in one array ``theta`` (seeds, n_weights). ``held``
+    (seeds, k), if given, are the cases each seed holds out instead of those its seed
+    draws (the initial weights stay those of the seed); ``monitor`` goes to the trainer."""
     X_all, D_all = task_data(task.name)
     if s.inputs == "bipolar":
         X_all = 2.0 * X_all - 1.0
@@ -114,20 +119,22 @@ def _train(task: Task, seeds: np.ndarray, s: _Settings) -> dict:
     stacked["D"] = np.stack([p["D"] for p, _ in initial]) if task.direct else None
     theta = pack(stacked)
     held_arr = np.array([h for _, h in initial], dtype=np.int64).reshape(len(seeds), -1)
+    if held is not None:
+        held_arr = np.sort(np.asarray(held, dtype=np.int64), axis=1)
     train = np.stack([np.setdiff1d(np.arange(len(X_all)), h) for h in held_arr])
     X, D = X_all[train], D_all[train]  # (seeds, training cases, units)
     mask = None  # or 0 for the absent connections between input groups
     if task.groups:
         mask = np.ones(theta.shape[1])
         views(mask[None], task.layers, task.direct)["W"][0][0] *= _group_mask(task)
-    out = sigmoid_nets.train(s.train, theta, task.layers, X, D, task.direct, mask)
-    return {"theta": out.theta, "held": held_arr, "X_all": X_all, "D_all": D_all,
-            "history": out.history, "sweeps": out.sweeps, "converged": out.converged,
-            "cap": s.train.sweeps}
+    out = sigmoid_nets.train(s.train, theta, task.layers, X, D, task.direct, mask, monitor)
+    return {"theta": out.theta, "held": held_arr, "train": train, "X_all": X_all,
+            "D_all": D_all, "history": out.history, "sweeps": out.sweeps,
+            "converged": out.converged, "cap": s.train.sweeps, "mask": mask}
 
 
 def _held_out_correct(y: np.ndarray, d: np.ndarray) -> int:
-    """Cases whose every output is on the right side of 0.5."""
+    """Cases whose every output is on the right side of 0.5 (the 0.5 rule)."""
     return int(np.sum(np.all((y > 0.5) == (d == 1), axis=-1)))
 
 
@@ -190,21 +197,49 @@ def run(task: str, seed: int = 0, **overrides: object) -> Result:
     )
 
 
-def sweep(task: str, seeds: int | Iterable[int] = 20, **overrides: object) -> SweepResult:
+def sweep(task: str, seeds: int | Iterable[int] = 20, *, held: object = None,
+          **overrides: object) -> SweepResult:
     """Train ``task`` from many seeds (all at once) and collect the sweeps each needed.
 
     ``seeds`` is a number of seeds (0, 1, ..., n - 1) or a list of seeds; the
     overrides are those of :func:`run`, whose results this matches seed by seed.
+    ``held``, for a task with held-out cases (the family trees): the cases each seed
+    holds out, one row of distinct case numbers per seed, instead of those its seed
+    draws (the seed still draws the initial weights). For such a task the result also
+    counts, per seed, the training cases right by the 0.5 rule (``train_correct``) and
+    those with no error left beyond the margin (``train_strict``).
     Bad arguments raise ValueError before any training, as for :func:`run`.
     """
     spec = _task(task)
     seed_arr = _seeds(seeds)
     s = _settings(spec, overrides, "sweep")
-    trained = _train(spec, seed_arr, s)
-    correct = None
-    if s.held_out:
+    held = _check_held(held, len(seed_arr), len(task_data(spec.name)[0]))
+    trained = _train(spec, seed_arr, s, held)
+    counts: dict = {}
+    if s.held_out or held is not None:
         y = forward(_views(trained["theta"], spec), trained["X_all"])[-1]
-        correct = np.array([_held_out_correct(y[i][h], trained["D_all"][h])
-                            for i, h in enumerate(trained["held"])])
+        D_all = trained["D_all"]
+        right = np.all((y > 0.5) == (D_all == 1), axis=-1)  # (seeds, cases): the 0.5 rule
+        done = ~np.any(sigmoid_nets.output_error(y, D_all, s.train.margin, s.train.one_sided),
+                       axis=-1)  # no error left: every output beyond the margin
+        counts = {"held_out": trained["held"],
+                  "train_correct": np.take_along_axis(right, trained["train"], 1).sum(1),
+                  "train_strict": np.take_along_axis(done, trained["train"], 1).sum(1)}
+        correct = np.take_along_axis(right, trained["held"], 1).sum(1)
     return SweepResult(spec.name, seed_arr, trained["sweeps"], trained["converged"],
-                       trained["cap"], correct, dict(overrides), trained["theta"])
+                       trained["cap"], correct if counts else None, dict(overrides),
+                       trained["theta"], **counts)
+
+
+def _check_held(held: object, n_seeds: int, n_cases: int) -> np.ndarray | None:
+    """``held`` as (seeds, k) distinct case numbers per row, or None."""
+    if held is None:
+        return None
+    arr = np.asarray(held)
+    if (arr.dtype.kind not in "iu" or arr.ndim != 2 or arr.shape[0] != n_seeds
+            or not 0 < arr.shape[1] < n_cases or arr.min() < 0 or arr.max() >= n_cases
+            or any(len(set(row)) != len(row) for row in arr.tolist())):
+        raise ValueError(f"sweep: held must be one row of distinct case numbers (0 to "
+                         f"{n_cases - 1}) per seed, {n_seeds} rows, leaving cases to train on; "
+                         f"got {held!r:.60}")
+    return arr.astype(np.int64)
