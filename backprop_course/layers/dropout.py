@@ -11,8 +11,9 @@ layer is the identity, with nothing to rescale. ``p`` is the probability of
 *dropping* an entry, as in PyTorch's ``nn.Dropout(p)`` (CS231n's assignments call the
 keep probability ``p``; the message of a bad ``p`` says which one this is).
 
-The backward pass multiplies by the same mask: a dropped entry receives no gradient,
-a kept one receives ``dout / (1 - p)``.
+The cache holds the *scaled* mask ``mask = m / (1 - p)``, 0 or ``1 / (1 - p)``, and the
+backward pass multiplies by it: a dropped entry receives no gradient, a kept one receives
+``dout / (1 - p)``.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def dropout_forward(
 
 
 def dropout_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """Gradient of dropout: ``dx = dout * mask``, the same mask as the forward pass.
+    """Gradient of dropout: ``dx = dout * mask``, the forward pass's scaled mask ``m / (1 - p)``.
 
     Parameters
     ----------
@@ -115,4 +116,4 @@ def dropout_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
         If ``dout`` does not have the output's shape, or holds NaN or inf.
     """
     (mask,) = _unpack_cache(cache, "dropout_backward", _CACHE)
-    return _same_shape(dout, mask.shape, "dropout_backward") * mask  # d(x m)/dx = m
+    return _same_shape(dout, mask.shape, "dropout_backward") * mask  # d(x * mask)/dx = mask

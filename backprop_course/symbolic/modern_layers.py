@@ -32,9 +32,11 @@ class LSTMStep:
     """One LSTM step in SymPy (:func:`lstm_step`). Gates in the order i, f, o, g.
 
     ``x`` (D), ``h_prev``, ``c_prev`` (H), ``Wx`` (D x 4H), ``Wh`` (H x 4H), ``b`` (4H) are
-    symbols; ``dh``, ``dc`` (H) the upstream gradients dL/dh_t, dL/dc_t; ``gates`` the four
+    symbols (``h'`` and ``c'`` stand for :math:`h_{t-1}` and :math:`c_{t-1}`); ``dh``, ``dc``
+    (H) the gradients arriving from above, :math:`G^h = \\partial L/\\partial h_t` and
+    :math:`G^c = \\partial L/\\partial c_t` (symbols ``G^h``, ``G^c``); ``gates`` the four
     gates' expressions (each a tuple of H); ``h``, ``c`` the new states; ``loss`` the
-    surrogate :math:`L = \\sum_k dh_k h_k + dc_k c_k`.
+    surrogate :math:`L = \\sum_k G^h_k h_k + G^c_k c_k`.
     """
 
     x: tuple
@@ -81,7 +83,7 @@ def lstm_step(D: int = 1, H: int = 1) -> LSTMStep:
     gates["g"] = tuple(sp.tanh(v) for v in block["g"])
     c = tuple(gates["f"][j] * c_prev[j] + gates["i"][j] * gates["g"][j] for j in range(H))
     h = tuple(gates["o"][j] * sp.tanh(c[j]) for j in range(H))
-    dh, dc = _row("g^h", H), _row("g^c", H)
+    dh, dc = _row("G^h", H), _row("G^c", H)  # the gradients arriving from above
     loss = sum((dh[j] * h[j] + dc[j] * c[j] for j in range(H)), sp.Integer(0))
     return LSTMStep(x, h_prev, c_prev, Wx, Wh, b, dh, dc, gates, c, h, loss)
 
@@ -90,11 +92,12 @@ def lstm_step(D: int = 1, H: int = 1) -> LSTMStep:
 class LayerNorm:
     """Layer normalisation of one example in SymPy (:func:`layer_norm`).
 
-    ``x``, ``gamma``, ``beta``, ``g`` (the upstream dL/dy) are D symbols each; ``eps`` the
-    constant; ``x_hat`` and ``y`` the expressions; ``loss`` :math:`\\sum_d g_d y_d`;
-    ``dx`` SymPy's derivative of ``loss`` by each :math:`x_d`, from the definition; and
-    ``formula`` the short form :math:`(D g' - \\sum g' - \\hat x \\sum g' \\hat x) /
-    (D \\sqrt{\\mathrm{var} + \\epsilon})` with :math:`g' = \\gamma g`.
+    ``x``, ``gamma``, ``beta``, ``g`` (the upstream :math:`g'_d = \\partial L/\\partial y_d`,
+    symbols ``g'_1`` ...) are D symbols each; ``eps`` the constant; ``x_hat`` and ``y`` the
+    expressions; ``loss`` :math:`\\sum_d g'_d y_d`; ``dx`` SymPy's derivative of ``loss`` by
+    each :math:`x_d`, from the definition; and ``formula`` the short form
+    :math:`(D g - \\sum g - \\hat x \\sum g \\hat x) / (D \\sqrt{\\mathrm{var} + \\mathtt{eps}})`
+    with :math:`g = \\gamma g'` (the letters of §12.7).
     """
 
     x: tuple
@@ -120,7 +123,7 @@ def layer_norm(D: int = 3) -> LayerNorm:
     Raises ValueError if D is not a positive int.
     """
     D = positive_int(D, "D", "layer_norm")
-    x, gamma, beta, g = _row("x", D), _row("gamma", D), _row("beta", D), _row("g", D)
+    x, gamma, beta, g = _row("x", D), _row("gamma", D), _row("beta", D), _row("g'", D)
     eps = sp.Symbol("epsilon", positive=True)
     mu = sum(x, sp.Integer(0)) / D
     var = sum(((v - mu) ** 2 for v in x), sp.Integer(0)) / D

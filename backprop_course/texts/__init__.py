@@ -1,7 +1,8 @@
 """A small public-domain text for character-level models, shipped with the package (chapter 14).
 
 :func:`sonnets` returns Shakespeare's Sonnets I to LX (37,547 characters; the folder's
-``README.md`` records its source and why it is in the public domain).
+``README.md`` records its source and why it is in the public domain), and
+:func:`sonnets_split` the same text cut in two: sonnets I to L to train on, LI to LX held out.
 :class:`CharCodec` turns text into integer ids and back, and :func:`random_windows` draws
 training windows: ``x`` is a stretch of the text and ``y`` the same stretch shifted by one
 character, so that position t of ``y`` is the character that follows position t of ``x``.
@@ -17,15 +18,31 @@ import numpy as np
 from ..checks import describe as _describe
 from ..checks import int_at_least as _int_at_least
 
-__all__ = ["SONNETS_FILE", "sonnets", "CharCodec", "random_windows"]
+__all__ = ["SONNETS_FILE", "HELD_OUT_FROM", "sonnets", "sonnets_split", "CharCodec",
+           "random_windows"]
 
 SONNETS_FILE = Path(__file__).with_name("sonnets.txt")
 """Path of the text (package data)."""
+
+HELD_OUT_FROM = "LI"
+"""The heading of the first held-out sonnet: :func:`sonnets_split` holds out LI to LX."""
 
 
 def sonnets() -> str:
     """Shakespeare's Sonnets I to LX as one string (ASCII, lines separated by ``\\n``)."""
     return SONNETS_FILE.read_text(encoding="ascii")
+
+
+def sonnets_split() -> tuple[str, str]:
+    """The Sonnets cut before the heading of sonnet LI: ``(train, held_out)``.
+
+    ``train`` holds sonnets I to L (31,360 characters) and ``held_out`` sonnets LI to LX
+    (6,187 characters), so that ``train + held_out == sonnets()``. A model trained on
+    ``train`` and evaluated on ``held_out`` is measured on text it has never read.
+    """
+    text = sonnets()
+    cut = text.index(f"\n{HELD_OUT_FROM}\n") + 1  # the heading stands on a line of its own
+    return text[:cut], text[cut:]
 
 
 class CharCodec:
