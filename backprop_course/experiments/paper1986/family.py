@@ -109,8 +109,8 @@ class LayerBalance:
 
     For each weight layer k (input to encoding, encoding to central, central to
     penultimate, penultimate to output): ``pushed[t, k]``, how far the gradient moves the
-    layer's weights at sweep t, eps_t |dE/dW_k| (the connections it has); ``pulled[t, k]``,
-    how far the decay pulls them in, decay |W_k|; ``size[t, k]`` = |W_k|. Where pushed,
+    layer's weights at sweep t, ``eps_t |dE/dW_k|`` (the connections it has); ``pulled[t, k]``,
+    how far the decay pulls them in, ``decay |W_k|``; ``size[t, k]`` = ``|W_k|``. Where pushed,
     times 1 / (1 - alpha) (what momentum builds from a steady push), stays below pulled,
     the decay wins whatever the gradient's direction: the layer's weights shrink. ``on``
     and ``off``: the
