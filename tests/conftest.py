@@ -104,6 +104,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 BOOK_BUILD_SCOPE = ("tests/browser/", "tests/test_build.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which the README does not install
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """With ``-n`` (pytest-xdist), send each notebook and each test file to one worker whole.
 
