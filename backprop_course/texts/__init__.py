@@ -25,7 +25,7 @@ SONNETS_FILE = Path(__file__).with_name("sonnets.txt")
 """Path of the text (package data)."""
 
 HELD_OUT_FROM = "LI"
-"""The heading of the first held-out sonnet: :func:`sonnets_split` holds out LI to LX."""
+"""The heading of the first held-out sonnet (:func:`sonnets_split` holds out LI to LX)."""
 
 
 def sonnets() -> str:

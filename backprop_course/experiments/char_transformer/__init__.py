@@ -121,7 +121,7 @@ def train(steps: int = 300, *, D: int = 32, n_heads: int = 4, n_layers: int = 2,
     Every step draws ``batch`` random windows of ``context`` characters of the training part
     of :func:`~backprop_course.texts.sonnets_split` (from the seed), and the loss is the mean
     cross-entropy of the next character at every position. The loss on the held-out sonnets
-    LI to LX (:func:`held_out_loss`) is measured after the last step and, if ``eval_every`` is
+    LI to LX (``held_out_loss``) is measured after the last step and, if ``eval_every`` is
     given, also before every ``eval_every``-th step (step 0 included).
 
     Raises
