@@ -20,7 +20,7 @@ import numpy as np
 __all__ = ["as_array", "check_callable", "flag", "check_axis", "normalise_axes"]
 __all__ += ["describe", "real_array", "rows", "int_at_least", "real_number", "positive_number"]
 __all__ += ["not_numbers", "same_shape", "unpack_cache", "finite_positive", "positive_int"]
-__all__ += ["one_number", "choice"]
+__all__ += ["one_number", "choice", "unpack_step_caches"]
 
 
 def as_array(data: Any, what: str = "Tensor data") -> np.ndarray:
@@ -322,6 +322,19 @@ def unpack_cache(cache: Any, layer: str, parts: tuple) -> tuple:
             f"{describe(cache)}"
         )
     return cache
+
+
+def unpack_step_caches(cache: Any, layer: str, parts: tuple) -> list:
+    """A recurrent ``*_backward``'s cache: the non-empty list of step caches (each checked
+    with :func:`unpack_cache` against ``parts``) that its ``*_forward`` returned."""
+    if not (isinstance(cache, list) and cache
+            and all(isinstance(step, tuple) and len(step) == len(parts) for step in cache)):
+        forward = layer.replace("_backward", "_forward")
+        raise TypeError(
+            f"{layer} needs the cache that {forward} returned (its second value, a list of "
+            f"step caches), got {describe(cache)}"
+        )
+    return [unpack_cache(step, layer, parts) for step in cache]
 
 
 def choice(name: Any, choices: Any, what: str, where: str) -> str:

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import describe as _describe
 from ..checks import real_array as _float_array
 from ..checks import same_shape as _same_shape
 from ..checks import unpack_cache as _unpack_cache
+from ..checks import unpack_step_caches as _unpack_step_caches
 
 __all__ = ["lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward"]
 
@@ -163,13 +163,8 @@ def lstm_step_backward(
 
 # ------------------------------------------------------- a whole sequence
 def _sequence_cache(cache: Any) -> list:
-    if not (isinstance(cache, list) and cache
-            and all(isinstance(step, tuple) and len(step) == 11 for step in cache)):
-        raise TypeError(
-            "lstm_backward needs the cache that lstm_forward returned (its second value, a "
-            f"list of step caches), got {_describe(cache)}"
-        )
-    return [_unpack_cache(step, "lstm_backward", _STEP_CACHE) for step in cache]
+    """lstm_backward's cache: the non-empty list of step caches that lstm_forward returned."""
+    return _unpack_step_caches(cache, "lstm_backward", _STEP_CACHE)
 
 
 def lstm_forward(

@@ -28,6 +28,7 @@ from ..checks import describe as _describe
 from ..checks import real_array as _float_array
 from ..checks import same_shape as _same_shape
 from ..checks import unpack_cache as _unpack_cache
+from ..checks import unpack_step_caches as _unpack_step_caches
 
 __all__ = ["rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward"]
 
@@ -65,13 +66,7 @@ _STEP_CACHE = (2, 2, 2, 2, 2)  # x_t, h_prev, Wx, Wh, h_t: 2-D arrays, for _unpa
 
 def _sequence_cache(cache: Any) -> list:
     """rnn_backward's cache: the non-empty list of step caches that rnn_forward returned."""
-    if not (isinstance(cache, list) and cache
-            and all(isinstance(step, tuple) and len(step) == 5 for step in cache)):
-        raise TypeError(
-            "rnn_backward needs the cache that rnn_forward returned (its second value, a list "
-            f"of step caches), got {_describe(cache)}"
-        )
-    return [_unpack_cache(step, "rnn_backward", _STEP_CACHE) for step in cache]
+    return _unpack_step_caches(cache, "rnn_backward", _STEP_CACHE)
 
 
 # --------------------------------------------------------------- one step

@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from ._trace import NodeRecord
+from .graphs import _spread
 
 __all__: list[str] = []
 
@@ -66,17 +67,6 @@ def layout(
     corner = {n.index: (PAD + col[n.index] * (BOX_W + GAP_X), PAD + y[n.index] - BOX_H / 2 - top)
               for n in nodes}
     return corner, {e: [PAD + y[p] - top for p in ps] for e, ps in via.items()}
-
-
-def _spread(desired: list[float], gaps: list[float]) -> list[float]:
-    """Positions near ``desired`` (sorted), ``gaps[i]`` apart at least, centred on them."""
-    down = list(desired)
-    for i in range(1, len(down)):
-        down[i] = max(down[i], down[i - 1] + gaps[i - 1])
-    up = list(desired)
-    for i in range(len(up) - 2, -1, -1):
-        up[i] = min(up[i], up[i + 1] - gaps[i])
-    return [(d + u) / 2 for d, u in zip(down, up, strict=True)]
 
 
 def _curve(points: list[tuple[float, float]]) -> str:
